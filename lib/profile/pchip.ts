@@ -138,7 +138,8 @@ export class Pchip {
     return t < a ? a : t > b ? b : t;
   }
 
-  /** The curve at `t`. Throws `RangeError` outside [x_0, x_N] (and for NaN). */
+  /** The curve at `t`. Throws `RangeError` outside [x_0, x_N] (and for NaN). Never leaves [min, max] of the two
+   * knots of its interval, even by rounding. */
   evaluate(t: number): number {
     const u = this.inside(t);
     const k = this.interval(u);
@@ -150,7 +151,12 @@ export class Pchip {
     const h10 = s3 - 2 * s2 + s;
     const h01 = -2 * s3 + 3 * s2;
     const h11 = s3 - s2;
-    return h00 * this.y[k] + h10 * h * this.slopes[k] + h01 * this.y[k + 1] + h11 * h * this.slopes[k + 1];
+    const v = h00 * this.y[k] + h10 * h * this.slopes[k] + h01 * this.y[k + 1] + h11 * h * this.slopes[k + 1];
+    // The exact curve stays within its interval's knot values (monotone on each interval); clamp the last-ulp
+    // rounding so that a sampled maximum never exceeds the knot it approaches.
+    const lo = Math.min(this.y[k], this.y[k + 1]);
+    const hi = Math.max(this.y[k], this.y[k + 1]);
+    return v < lo ? lo : v > hi ? hi : v;
   }
 
   /** dy/dx at `t`. Throws `RangeError` outside [x_0, x_N]. At an interior knot, the value from the right interval
