@@ -1,0 +1,220 @@
+"""Resumable driver: references, then each queued surface (host, then Li sites), then NEBs.
+
+Usage (from the repository root, with Debian's Python that has GPAW):
+    nice -n 19 env OMP_NUM_THREADS=1 /usr/bin/python3 -m scripts.dft.run \
+        --surfaces MoS2 MoS2-V MoS2-Nb --neb MoS2:bridge-00
+
+Every finished SCF is checkpointed under data/demo/<surface>/.progress/ (committed with the
+data, so a later session resumes); a rerun skips what is done.
+"""
+import argparse
+import os
+import time
+
+import numpy as np
+from ase import Atoms
+
+from . import adsorb, refs
+from .build import HOSTS, build_slab, surface_name
+from .calc import STANDARD, code_version, make_calc
+from .sites import find_sites, group_equivalent, in_plane_distance, top_layer
+from .write import read_json, write_json, write_labels, write_locpot_gz, write_poscar
+
+DEFAULT_QUEUE = ["MoS2", "MoS2-V", "MoS2-Nb", "MoS2-Cr", "WS2", "WS2-V", "WS2-Nb", "WS2-Cr",
+                 "ZrS2", "ZrS2-Ti", "ZrS2-V", "ZrS2-Nb", "MoSe2", "MoSe2-V", "MoSe2-Nb",
+                 "MoSe2-W", "HfS2", "HfS2-Zr", "HfS2-Ti", "HfS2-V", "MoS2-W", "WS2-Mo"]
+REPO = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+
+
+def log(msg: str) -> None:
+    """Timestamped line on stdout (the run log)."""
+    print(time.strftime("%Y-%m-%d %H:%M:%S"), msg, flush=True)
+
+
+def parse_surface(name: str) -> "tuple[str, str | None]":
+    """'MoS2-V' -> ('MoS2', 'V'); 'MoS2' -> ('MoS2', None)."""
+    host, _, dopant = name.partition("-")
+    if host not in HOSTS:
+        raise SystemExit(f"unknown host {host}; known: {', '.join(HOSTS)}")
+    return host, dopant or None
+
+
+class Surface:
+    """One surface folder: its slab, sites, checkpoints and outputs."""
+
+    def __init__(self, name: str, out: str, work: str, settings: dict, ref: dict, radius_A):
+        self.name = name
+        self.host, self.dopant = parse_surface(name)
+        self.spec = HOSTS[self.host]
+        self.dir = os.path.join(out, name)
+        self.progress = os.path.join(self.dir, ".progress")
+        self.work = os.path.join(work, name)
+        os.makedirs(self.work, exist_ok=True)
+        self.settings = settings
+        self.ref = ref
+        self.radius_A = radius_A
+        self.slab = build_slab(self.host, self.dopant)
+        self.top = top_layer(self.slab, self.spec.chalcogen)
+        self.z_top = float(self.slab.positions[self.top, 2].mean())
+        centre = self.dopant or self.spec.metal
+        self.centre_xy = next(a.position[:2] for a in self.slab if a.symbol == centre)
+
+    def _check_settings(self) -> None:
+        """Refuse to mix checkpoints made with other settings into this folder."""
+        old = read_json(os.path.join(self.progress, "settings.json"))
+        if old is not None and old != self.settings:
+            raise SystemExit(f"{self.dir} was computed with other settings: {old}")
+        write_json(os.path.join(self.progress, "settings.json"), self.settings)
+
+    def host_calc(self) -> dict:
+        """Host SCF (energy, POSCAR, LOCPOT.gz), computed once; returns the host checkpoint."""
+        path = os.path.join(self.progress, "host.json")
+        done = read_json(path)
+        if done is not None:
+            return done
+        log(f"{self.name}: host SCF")
+        slab = self.slab.copy()
+        slab.calc = make_calc(self.settings, os.path.join(self.work, "host.txt"))
+        t0 = time.time()
+        energy = slab.get_potential_energy()
+        # fine grid -> every second point = the coarse grid (same origin, spacing ~h)
+        potential = slab.calc.get_electrostatic_potential()[::2, ::2, ::2]
+        wall = time.time() - t0
+        comment = f"{self.name} host slab, GPAW electrostatic potential (eV)"
+        write_poscar(os.path.join(self.dir, "POSCAR"), self.slab, f"{self.name} host slab")
+        write_locpot_gz(os.path.join(self.dir, "LOCPOT.gz"), self.slab, potential, comment)
+        done = {"E_slab_eV": float(energy), "wall_s": round(wall, 1),
+                "scf_iterations": int(slab.calc.get_number_of_iterations()),
+                "locpot_shape": list(potential.shape)}
+        write_json(path, done)
+        log(f"{self.name}: E_slab = {energy:.4f} eV in {wall:.0f} s")
+        return done
+
+    def sites(self):
+        """(all sites, representatives within radius_A of the dopant, nearest first)."""
+        sites = find_sites(self.slab, self.spec.chalcogen)
+        reps = group_equivalent(self.slab, sites, self.spec.chalcogen, self.centre_xy)
+        reps = sorted(reps, key=lambda s: (in_plane_distance(self.slab, s.xy, self.centre_xy), s.name))
+        if self.radius_A is not None:
+            reps = [s for s in reps if in_plane_distance(self.slab, s.xy, self.centre_xy) <= self.radius_A]
+        return sites, reps
+
+    def site_calcs(self, host: dict) -> None:
+        """Height scan at every representative site; checkpoint after each SCF."""
+        sites, reps = self.sites()
+        write_json(os.path.join(self.progress, "sites.json"), [
+            {"name": s.name, "kind": s.kind, "x": round(float(s.xy[0]), 4), "y": round(float(s.xy[1]), 4),
+             "group": s.group, "hop": s.hop, "representative": s in reps} for s in sites])
+        slab_li = self.slab + Atoms("Li", positions=[[0.0, 0.0, self.z_top + 1.5]])
+        calc = None
+        for site in reps:
+            path = os.path.join(self.progress, f"site-{site.name}.json")
+            rec = read_json(path, {"points": [], "done": False})
+            if rec["done"]:
+                continue
+            r_x = min(in_plane_distance(self.slab, site.xy, self.slab.positions[i, :2]) for i in self.top)
+            guess = adsorb.height_guess(r_x, self.spec.chalcogen)
+            while (h := adsorb.next_height(rec["points"], guess)) is not None:
+                if calc is None:
+                    calc = make_calc(self.settings, os.path.join(self.work, "li.txt"))
+                    slab_li.calc = calc
+                energy, wall = adsorb.li_energy(slab_li, site.xy, self.z_top, h)
+                rec["points"].append([h, energy, round(wall, 1)])
+                write_json(path, rec)
+                log(f"{self.name} {site.name}: h = {h:.2f} A, E = {energy:.4f} eV, {wall:.0f} s")
+            h_fit, e_fit, method = adsorb.fit_minimum(rec["points"])
+            rec.update(done=True, height_A=h_fit, E_total_eV=e_fit, method=method,
+                       kind=site.kind, xy=[float(site.xy[0]), float(site.xy[1])],
+                       hop=site.hop, members=site.members)
+            write_json(path, rec)
+            log(f"{self.name} {site.name}: h* = {h_fit:.3f} A, E_b = {e_fit - host['E_slab_eV'] - self.ref['E_bcc_per_atom_eV']:.3f} eV")
+            self.write_outputs(host)
+
+    def write_outputs(self, host: dict) -> None:
+        """labels.csv (one row per finished representative) and meta.json from the checkpoints."""
+        mu = self.ref["E_bcc_per_atom_eV"]
+        rows, wall = [], host["wall_s"]
+        for fname in sorted(os.listdir(self.progress)):
+            if not fname.startswith("site-"):
+                continue
+            rec = read_json(os.path.join(self.progress, fname))
+            site_wall = sum(p[2] for p in rec["points"])
+            wall += site_wall
+            if not rec["done"]:
+                continue
+            name = fname[len("site-"):-len(".json")]
+            note = f"represents {len(rec['members'])} equivalent sites: {' '.join(rec['members'])}"
+            if rec["hop"]:
+                note += f"; hop {rec['hop'][0]} <-> {rec['hop'][1]}"
+            rows.append({"site": name, "kind": rec["kind"], "x": f"{rec['xy'][0]:.4f}",
+                         "y": f"{rec['xy'][1]:.4f}", "z": f"{self.z_top + rec['height_A']:.4f}",
+                         "E_total_eV": f"{rec['E_total_eV']:.5f}",
+                         "E_b_eV": f"{rec['E_total_eV'] - host['E_slab_eV'] - mu:.5f}",
+                         "method": rec["method"], "note": note,
+                         "height_A": f"{rec['height_A']:.3f}", "wall_s": f"{site_wall:.0f}"})
+        write_labels(os.path.join(self.dir, "labels.csv"), rows)
+        spec = self.spec
+        write_json(os.path.join(self.dir, "meta.json"), {
+            "host": self.host, "phase": spec.phase, "dopant": self.dopant,
+            "E_slab_eV": host["E_slab_eV"], "mu_Li_eV": mu, "mu_Li_reference": "bcc",
+            "mu_Li_atom_eV": self.ref["E_atom_eV"], "code": code_version(),
+            "settings": dict(self.settings, supercell="3x3", a_A=spec.a_A,
+                             thickness_A=spec.thickness_A, lattice_source=spec.source,
+                             li_relaxation="Li height scan (step %.2f A) + parabola through the "
+                                           "lowest point and its neighbours; xy fixed" % adsorb.SCAN_STEP_A,
+                             locpot="GPAW get_electrostatic_potential() in eV on the coarse grid "
+                                    "(fine grid, every second point); zero in the vacuum",
+                             site_rule="periodic Delaunay of the top X layer; one representative "
+                                       "per group of equivalent sites (distance signature)"),
+            "z_top_A": self.z_top, "n_labels": len(rows), "wall_s": round(wall, 1),
+        })
+
+    def run(self) -> None:
+        """Host, then sites, writing outputs as they finish."""
+        os.makedirs(self.progress, exist_ok=True)
+        self._check_settings()
+        host = self.host_calc()
+        self.write_outputs(host)
+        self.site_calcs(host)
+
+
+def main(argv=None) -> None:
+    """Parse the command line and work through the queue."""
+    p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    p.add_argument("--surfaces", nargs="*", default=DEFAULT_QUEUE, help="queue, e.g. MoS2 MoS2-V")
+    p.add_argument("--out", default=os.path.join(REPO, "data", "demo"))
+    p.add_argument("--work", default=os.path.join(REPO, "scripts", "dft", "work"))
+    p.add_argument("--h", type=float, default=STANDARD["h_A"], help="grid spacing (Angstrom)")
+    p.add_argument("--radius", type=float, default=None,
+                   help="only sites within this in-plane distance of the dopant (Angstrom)")
+    p.add_argument("--neb", nargs="*", default=[],
+                   help="hops SURFACE:BRIDGE_SITE for CI-NEB, run after the surfaces")
+    p.add_argument("--neb-after", type=int, default=None,
+                   help="run the NEBs after this many surfaces instead of at the end")
+    args = p.parse_args(argv)
+    settings = dict(STANDARD, h_A=args.h)
+    ref = refs.ensure_references(os.path.join(args.out, "references.json"), settings, args.work)
+    log(f"mu_Li(bcc) = {ref['E_bcc_per_atom_eV']:.4f} eV, E(Li atom) = {ref['E_atom_eV']:.4f} eV")
+    neb_at = len(args.surfaces) if args.neb_after is None else args.neb_after
+    for i, name in enumerate(args.surfaces):
+        if i == neb_at:
+            run_nebs(args, settings, ref)
+        Surface(name, args.out, args.work, settings, ref, args.radius).run()
+    if neb_at >= len(args.surfaces):
+        run_nebs(args, settings, ref)
+    log("queue finished")
+
+
+def run_nebs(args, settings: dict, ref: dict) -> None:
+    """CI-NEB for each SURFACE:BRIDGE hop whose surface and end points are done."""
+    if not args.neb:
+        return
+    from . import neb
+    for item in args.neb:
+        name, _, bridge = item.partition(":")
+        surface = Surface(name, args.out, args.work, settings, ref, None)
+        neb.run_hop(surface, bridge, log)
+
+
+if __name__ == "__main__":
+    main()
