@@ -1,0 +1,69 @@
+/**
+ * Model files: a zip (fflate) holding
+ *   meta.json          ModelState without tfjs weights (spec, params, image settings, metrics, training ids)
+ *   tfjs/model.json    tfjs layers topology + weightsManifest (paths: ["weights.bin"]), when the model has a network
+ *   tfjs/weights.bin   the network's weights
+ * The same bytes load in Node and in the browser (and go to the DB / IndexedDB as a blob).
+ */
+import type * as tf from '@tensorflow/tfjs';
+import { strFromU8, strToU8, unzipSync, zipSync } from 'fflate';
+import { MlError } from './errors';
+import type { ModelState } from './models';
+
+function toBytes(data: tf.io.WeightData | undefined): Uint8Array {
+  if (!data) return new Uint8Array(0);
+  if (Array.isArray(data)) {
+    const total = data.reduce((a, b) => a + b.byteLength, 0);
+    const out = new Uint8Array(total);
+    let o = 0;
+    for (const b of data) {
+      out.set(new Uint8Array(b), o);
+      o += b.byteLength;
+    }
+    return out;
+  }
+  return new Uint8Array(data as ArrayBuffer);
+}
+
+export function modelToZip(state: ModelState): Uint8Array {
+  const { artifacts, ...meta } = state;
+  const files: Record<string, Uint8Array> = { 'meta.json': strToU8(JSON.stringify(meta)) };
+  if (artifacts) {
+    files['tfjs/model.json'] = strToU8(
+      JSON.stringify({
+        modelTopology: artifacts.modelTopology,
+        format: artifacts.format,
+        generatedBy: artifacts.generatedBy,
+        convertedBy: artifacts.convertedBy,
+        weightsManifest: [{ paths: ['weights.bin'], weights: artifacts.weightSpecs ?? [] }],
+      }),
+    );
+    files['tfjs/weights.bin'] = toBytes(artifacts.weightData);
+  }
+  return zipSync(files, { level: 6 });
+}
+
+export function modelFromZip(bytes: Uint8Array): ModelState {
+  let files: Record<string, Uint8Array>;
+  try {
+    files = unzipSync(bytes);
+  } catch {
+    throw new MlError('bad_model_file', 'not a zip file');
+  }
+  if (!files['meta.json']) throw new MlError('bad_model_file', 'zip lacks meta.json');
+  const meta = JSON.parse(strFromU8(files['meta.json'])) as ModelState;
+  if (meta.format !== 'epdi-model') throw new MlError('bad_model_file', 'meta.json is not an epdi model');
+  if (files['tfjs/model.json']) {
+    const mj = JSON.parse(strFromU8(files['tfjs/model.json'])) as {
+      modelTopology: object;
+      weightsManifest: { weights: tf.io.WeightsManifestEntry[] }[];
+    };
+    const w = files['tfjs/weights.bin'] ?? new Uint8Array(0);
+    meta.artifacts = {
+      modelTopology: mj.modelTopology,
+      weightSpecs: mj.weightsManifest.flatMap((g) => g.weights),
+      weightData: w.buffer.slice(w.byteOffset, w.byteOffset + w.byteLength) as ArrayBuffer,
+    };
+  }
+  return meta;
+}
