@@ -1,0 +1,162 @@
+/**
+ * `epdi inspect <file> [--json]`: format, species and counts, lattice (Angstrom), grid dims, min/max/mean, first and
+ * last value. Reads volumetric files and OUTCARs as streams (GB files, .gz accepted).
+ */
+import { createReadStream, openSync, readSync, closeSync, readFileSync, statSync } from 'node:fs';
+import path from 'node:path';
+import type { CliArgs } from '../args';
+import {
+  formatErrorMessage,
+  isFormatError,
+  parseCube,
+  parseLabelsCsv,
+  parseOutcarStream,
+  parsePoscar,
+  parseVasprun,
+  parseVolumetricStream,
+  sniffFormat,
+  gunzipChunks,
+  isGzip,
+} from '../../lib/formats';
+import type { Grid3D } from '../../lib/grid/grid3d';
+import type { Structure } from '../../lib/structure/structure';
+import { formula, speciesCounts } from '../../lib/structure/structure';
+import { cellVolume } from '../../lib/math/mat3';
+
+export const summary = 'format, structure, grid and statistics of a file (POSCAR, LOCPOT/CHGCAR, cube, OUTCAR, ...)';
+
+function head(file: string, n = 1 << 16): Uint8Array {
+  const fd = openSync(file, 'r');
+  try {
+    const buf = new Uint8Array(n);
+    const got = readSync(fd, buf, 0, n, 0);
+    return buf.subarray(0, got);
+  } finally {
+    closeSync(fd);
+  }
+}
+
+function structureInfo(s: Structure): Record<string, unknown> {
+  return {
+    formula: formula(s),
+    atoms: s.positions.length,
+    species: speciesCounts(s),
+    latticeAngstrom: s.lattice,
+    volumeA3: cellVolume(s.lattice),
+  };
+}
+
+function gridStats(g: Grid3D): Record<string, unknown> {
+  const d = g.data;
+  let min = Infinity;
+  let max = -Infinity;
+  let sum = 0;
+  for (let i = 0; i < d.length; i++) {
+    const v = d[i];
+    if (v < min) min = v;
+    if (v > max) max = v;
+    sum += v;
+  }
+  return { dims: g.dims, points: d.length, min, max, mean: sum / d.length, first: d[0], last: d[d.length - 1] };
+}
+
+async function* stream(file: string): AsyncGenerator<Uint8Array> {
+  for await (const c of createReadStream(file, { highWaterMark: 1 << 20 })) yield c as Uint8Array;
+}
+
+export async function inspectFile(file: string): Promise<Record<string, unknown>> {
+  const name = path.basename(file);
+  const size = statSync(file).size;
+  const h = head(file);
+  const sniff = sniffFormat(name, h, size <= h.length);
+  const base: Record<string, unknown> = { file, bytes: size, format: sniff.format, gzip: sniff.gzip };
+  switch (sniff.format) {
+    case 'poscar': {
+      const r = parsePoscar(readFileSync(file), { fileName: name });
+      return { ...base, speciesSource: r.speciesSource, coordinates: r.coordinates, ...structureInfo(r.structure) };
+    }
+    case 'volumetric': {
+      const v = await parseVolumetricStream(stream(file), { fileName: name, totalBytes: size });
+      return {
+        ...base,
+        kind: v.kind,
+        units: v.units,
+        speciesSource: v.speciesSource,
+        ...structureInfo(v.structure),
+        grid: gridStats(v.grid),
+        extraGrids: v.extraGrids.map(gridStats),
+        augmentationSkipped: v.augmentationSkipped,
+      };
+    }
+    case 'cube': {
+      const c = parseCube(readFileSync(file), { fileName: name });
+      return { ...base, units: c.units, originAngstrom: c.originAngstrom, ...structureInfo(c.structure), grid: gridStats(c.grid) };
+    }
+    case 'outcar': {
+      const src = sniff.gzip ? gunzipChunks(stream(file), undefined, name) : stream(file);
+      const o = await parseOutcarStream(src, { fileName: name });
+      return { ...base, ...o, steps: undefined };
+    }
+    case 'vasprun':
+      return { ...base, ...parseVasprun(readFileSync(file), { fileName: name }) };
+    case 'labels-csv': {
+      const rows = parseLabelsCsv(readFileSync(file), { fileName: name });
+      const kinds: Record<string, number> = {};
+      for (const r of rows) kinds[r.kind] = (kinds[r.kind] ?? 0) + 1;
+      return { ...base, rows: rows.length, kinds };
+    }
+    case 'neb-energy':
+    case 'meta-json': {
+      const text = new TextDecoder().decode(isGzip(h) ? new Uint8Array() : readFileSync(file));
+      return { ...base, content: sniff.format === 'meta-json' ? JSON.parse(text) : Number(text.trim()) };
+    }
+    default:
+      return base;
+  }
+}
+
+function fmt(x: unknown): string {
+  return typeof x === 'number' ? (Number.isInteger(x) ? String(x) : x.toPrecision(10)) : JSON.stringify(x);
+}
+
+function human(info: Record<string, unknown>): string {
+  const lines: string[] = [];
+  lines.push(`${info.file}: ${info.format}${info.gzip ? ' (gzip)' : ''}${info.kind ? ` ${info.kind}` : ''}, ${info.bytes} bytes`);
+  if (info.formula) {
+    const sp = (info.species as { symbol: string; count: number }[]).map((s) => `${s.symbol} ${s.count}`).join(', ');
+    lines.push(`  structure: ${info.formula} (${info.atoms} atoms: ${sp})${info.speciesSource === 'placeholder' ? ' [species unknown: VASP 4 file]' : ''}`);
+    const lat = info.latticeAngstrom as number[][];
+    lat.forEach((v, k) => lines.push(`  ${'abc'[k]} = ${v.map((x) => x.toFixed(6).padStart(12)).join(' ')} A`));
+    lines.push(`  volume: ${(info.volumeA3 as number).toFixed(4)} A^3`);
+  }
+  const grids = info.grid ? [info.grid as Record<string, unknown>, ...((info.extraGrids as Record<string, unknown>[]) ?? [])] : [];
+  grids.forEach((g, k) => {
+    lines.push(`  grid${k ? ` ${k + 1}` : ''}: ${(g.dims as number[]).join(' x ')} (${g.points} points)${info.units ? `, ${info.units}` : ''}`);
+    lines.push(`    min ${fmt(g.min)}  max ${fmt(g.max)}  mean ${fmt(g.mean)}  first ${fmt(g.first)}  last ${fmt(g.last)}`);
+  });
+  for (const k of ['ionicSteps', 'energySigma0Ev', 'freeEnergyEv', 'reachedRequiredAccuracy', 'rows', 'kinds', 'content']) {
+    if (info[k] !== undefined) lines.push(`  ${k}: ${fmt(info[k])}`);
+  }
+  return lines.join('\n');
+}
+
+export async function run(args: CliArgs): Promise<number> {
+  const file = args.positionals[0];
+  if (!file) {
+    console.error('usage: epdi inspect <file> [--json]');
+    return 2;
+  }
+  try {
+    const info = await inspectFile(file);
+    console.log(args.json ? JSON.stringify(info, null, 2) : human(info));
+    return info.format === 'unknown' ? 1 : 0;
+  } catch (e) {
+    if (isFormatError(e)) {
+      const msg = formatErrorMessage(e);
+      if (args.json) console.log(JSON.stringify({ file, error: { code: e.code, message: msg, line: e.line, expected: e.expected } }));
+      else console.error(`epdi inspect: ${msg}`);
+      return 1;
+    }
+    throw e;
+  }
+}
