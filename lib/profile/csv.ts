@@ -7,7 +7,8 @@
  *   line 2   the column names, with units as suffixes: `_eV` electron-volt, `_A` Angstrom, `_V` volt, no suffix
  *            = dimensionless or text;
  *   then     one row per record, '\n' line ends, UTF-8.
- * Cells: numbers with 10 significant digits (shortest form, e.g. `-1.234`, `1e-7`); an empty cell means "not
+ * Cells: numbers with 10 significant digits (shortest form, e.g. `-1.234`, `1e-7`; |v| < 5e-11 written as 0); an
+ * empty cell means "not
  * available" (no DFT label, no prediction, no NEB). Text is quoted RFC 4180 style when it holds a comma, quote, line
  * break, leading/trailing space or starts with '#' (so no data row can read as a comment).
  *
@@ -154,10 +155,13 @@ export function csvCommentLine(file: CsvFile, info: CsvHeaderInfo): string {
   return `${parts.join('; ')}\n`;
 }
 
-/** A number with 10 significant digits in its shortest form; '' for null, undefined and non-finite values. */
+/** A number with 10 significant digits in its shortest form, 0 when |v| < 5e-11; '' for null, undefined and
+ * non-finite values. */
 export function formatCsvNumber(value: number | null | undefined): string {
   if (value === null || value === undefined || !Number.isFinite(value)) return '';
-  if (value === 0) return '0'; // also -0
+  // |v| < 5e-11 prints as 0: far below any DFT precision, and it turns float noise such as
+  // -101.9 - (-100) - (-1.9) = -5.8e-15 eV into the 0 it stands for.
+  if (Math.abs(value) < 5e-11) return '0'; // also -0
   return String(Number(value.toPrecision(10)));
 }
 

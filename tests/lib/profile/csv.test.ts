@@ -147,6 +147,8 @@ describe('cell formatting', () => {
     [Number.NaN, ''],
     [null, ''],
     [1234567.891234, '1234567.891'],
+    [-5.773159728e-15, '0'],
+    [1e-7, '1e-7'],
   ])('number %s -> %s', (v, s) => expect(formatCsvNumber(v)).toBe(s));
 
   test.each([

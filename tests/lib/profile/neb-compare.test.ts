@@ -85,7 +85,7 @@ describe('NEB path coordinate and energies', () => {
 });
 
 /*
- * The fixture folders tests/fixtures/profile/neb-5/00..04 (POSCAR + minimal OUTCAR) hold the same NEB as VASP would
+ * The fixture folders tests/fixtures/profile/surface-mini/neb/T1-T2/00..04 (POSCAR + minimal OUTCAR) hold the same NEB as VASP would
  * write it. A deliberately tiny reader here (Direct POSCAR, `energy(sigma->0)` line) keeps this test independent of
  * lib/formats; the CLI uses the real readers.
  */
@@ -102,7 +102,7 @@ function readImage(dir: string): { frac: number[]; lattice: number[][]; totalEv:
 
 describe('NEB fixture folders 00..04', () => {
   test('give s = 0, 0.25, 0.5, 0.75, 1 and the hand-computed MAE 0.012 eV', () => {
-    const root = path.join(__dirname, '../../fixtures/profile/neb-5');
+    const root = path.join(__dirname, '../../fixtures/profile/surface-mini/neb/T1-T2');
     const images = ['00', '01', '02', '03', '04'].map((d) => readImage(path.join(root, d)));
     const steps = images.slice(1).map((im, i) => imageDistanceAngstrom(images[i].frac, im.frac, im.lattice));
     steps.forEach((d) => expect(d).toBeCloseTo(0.8, 10));
