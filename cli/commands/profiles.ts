@@ -83,7 +83,11 @@ const NEB_MATCH_TOLERANCE_A = 0.5;
 
 async function hashFile(file: string, root: string): Promise<FileHash> {
   const bytes = readFileSync(file);
-  return { path: path.relative(root, file) || path.basename(file), sha256: await sha256Hex(bytes), bytes: bytes.length };
+  return {
+    path: path.relative(root, file) || path.basename(file),
+    sha256: await sha256Hex(bytes),
+    bytes: bytes.length,
+  };
 }
 
 function listFiles(dir: string): string[] {
@@ -113,7 +117,8 @@ function resolveReference(args: CliArgs, meta: Meta): MuLiReference | null {
   const muLiEv = args.options['mu-li'] !== undefined ? numberOption(args, 'mu-li', Number.NaN) : meta.mu_Li_eV;
   if (muLiEv === undefined || !Number.isFinite(muLiEv)) return null;
   const ref = stringOption(args, 'mu-ref') ?? meta.mu_Li_ref ?? 'bcc';
-  if (!(MU_LI_KINDS as readonly string[]).includes(ref)) throw new Error(`--mu-ref must be one of ${MU_LI_KINDS.join('|')}, got '${ref}'`);
+  if (!(MU_LI_KINDS as readonly string[]).includes(ref))
+    throw new Error(`--mu-ref must be one of ${MU_LI_KINDS.join('|')}, got '${ref}'`);
   return { kind: ref as MuLiKind, muLiEv };
 }
 
@@ -140,7 +145,9 @@ async function processSurface(folder: string, args: CliArgs, dataset: string, sa
     let energyEv = l.bindingEnergyEv;
     if (energyEv === undefined) {
       if (eSlab === undefined || !muLi) {
-        throw new Error(`${labelsPath}:${l.line}: E_b_eV missing and no E_slab/mu_Li to compute it (meta.json or --e-slab/--mu-li)`);
+        throw new Error(
+          `${labelsPath}:${l.line}: E_b_eV missing and no E_slab/mu_Li to compute it (meta.json or --e-slab/--mu-li)`,
+        );
       }
       energyEv = bindingEnergy(l.totalEnergyEv!, eSlab, muLi);
     }
@@ -165,7 +172,8 @@ async function processSurface(folder: string, args: CliArgs, dataset: string, sa
         return st.positions[idx];
       };
       const energies = parsed.images.map((im) => {
-        if (eSlab === undefined || !muLi) throw new Error(`${dir}: NEB energies need E_slab and mu_Li (meta.json or options)`);
+        if (eSlab === undefined || !muLi)
+          throw new Error(`${dir}: NEB energies need E_slab and mu_Li (meta.json or options)`);
         return bindingEnergy(im.energyEv, eSlab, muLi);
       });
       nebs.push({
@@ -199,14 +207,19 @@ async function processSurface(folder: string, args: CliArgs, dataset: string, sa
     drawn.push({ hop, profile });
     const ctx = { dataset, surface: name, host, dopant, hop: hop.id, modelId };
     profilesRows.push(...profileCsvRows(ctx, profile));
-    const near = (p: readonly number[], q: readonly number[]): boolean => inPlaneDistance(p, q, lattice) <= NEB_MATCH_TOLERANCE_A;
+    const near = (p: readonly number[], q: readonly number[]): boolean =>
+      inPlaneDistance(p, q, lattice) <= NEB_MATCH_TOLERANCE_A;
     let match = nebs.find((n) => n.name === hop.id && !usedNeb.has(n.name));
     let reversed = false;
     if (!match) {
-      match = nebs.find((n) => !usedNeb.has(n.name) && near(n.first, hop.from.position) && near(n.last, hop.to.position));
+      match = nebs.find(
+        (n) => !usedNeb.has(n.name) && near(n.first, hop.from.position) && near(n.last, hop.to.position),
+      );
     }
     if (!match) {
-      match = nebs.find((n) => !usedNeb.has(n.name) && near(n.last, hop.from.position) && near(n.first, hop.to.position));
+      match = nebs.find(
+        (n) => !usedNeb.has(n.name) && near(n.last, hop.from.position) && near(n.first, hop.to.position),
+      );
       reversed = match !== undefined;
     }
     let cmp: NebComparison | null = null;
@@ -227,7 +240,13 @@ async function processSurface(folder: string, args: CliArgs, dataset: string, sa
     minima.length > 0
       ? percolatingBarrier(
           minima.map((s) => ({ id: s.id, energyEv: s.energyEv })),
-          drawn.map(({ hop, profile }) => ({ id: hop.id, from: hop.from.id, to: hop.to.id, translation: hop.translation, topEnergyEv: profile.maxEnergyEv })),
+          drawn.map(({ hop, profile }) => ({
+            id: hop.id,
+            from: hop.from.id,
+            to: hop.to.id,
+            translation: hop.translation,
+            topEnergyEv: profile.maxEnergyEv,
+          })),
         )
       : null;
 
@@ -287,7 +306,11 @@ export function csvPaths(file: string): { profiles: string; barriers: string; si
     return { profiles: file, barriers: path.join(dir, 'barriers.csv'), sites: path.join(dir, 'sites.csv') };
   }
   const stem = base.replace(/\.csv$/i, '');
-  return { profiles: file, barriers: path.join(dir, `${stem}.barriers.csv`), sites: path.join(dir, `${stem}.sites.csv`) };
+  return {
+    profiles: file,
+    barriers: path.join(dir, `${stem}.barriers.csv`),
+    sites: path.join(dir, `${stem}.sites.csv`),
+  };
 }
 
 function fmt(v: number | null | undefined, digits = 3): string {
@@ -298,7 +321,9 @@ export async function run(args: CliArgs): Promise<number> {
   const folders = args.positionals;
   const csv = stringOption(args, 'csv');
   if (folders.length === 0 || (!csv && !args.json)) {
-    console.error('usage: epdi profiles <surface folder>... --csv FILE [--json] [--dataset NAME] [--samples 21] [--mu-li EV --mu-ref bcc|atom|custom] [--e-slab EV]');
+    console.error(
+      'usage: epdi profiles <surface folder>... --csv FILE [--json] [--dataset NAME] [--samples 21] [--mu-li EV --mu-ref bcc|atom|custom] [--e-slab EV]',
+    );
     return 2;
   }
   const samples = numberOption(args, 'samples', 21);
@@ -318,7 +343,8 @@ export async function run(args: CliArgs): Promise<number> {
   const notes: string[] = [];
   if (refs.length > 1) notes.push(`surfaces use different mu_Li references: ${refs.join(' vs ')}`);
   for (const r of results) {
-    if (r.unmatchedBridges.length) notes.push(`${r.name}: bridges without minima on both sides: ${r.unmatchedBridges.join(', ')}`);
+    if (r.unmatchedBridges.length)
+      notes.push(`${r.name}: bridges without minima on both sides: ${r.unmatchedBridges.join(', ')}`);
     if (r.unmatchedNeb.length) notes.push(`${r.name}: NEB runs not matched to a hop: ${r.unmatchedNeb.join(', ')}`);
   }
   const info = { dataset, muLi, modelId: null, note: notes.length ? notes.join(' | ') : undefined };
@@ -331,9 +357,27 @@ export async function run(args: CliArgs): Promise<number> {
 
   if (csv) {
     const p = csvPaths(csv);
-    writeLines(p.profiles, profilesCsv(results.flatMap((r) => r.profiles), info));
-    writeLines(p.barriers, barriersCsv(results.flatMap((r) => r.barriers), info));
-    writeLines(p.sites, sitesCsv(results.flatMap((r) => r.sites), info));
+    writeLines(
+      p.profiles,
+      profilesCsv(
+        results.flatMap((r) => r.profiles),
+        info,
+      ),
+    );
+    writeLines(
+      p.barriers,
+      barriersCsv(
+        results.flatMap((r) => r.barriers),
+        info,
+      ),
+    );
+    writeLines(
+      p.sites,
+      sitesCsv(
+        results.flatMap((r) => r.sites),
+        info,
+      ),
+    );
     if (!args.json) console.log(`wrote ${p.profiles}, ${p.barriers}, ${p.sites}`);
   }
   if (args.json) {
@@ -350,7 +394,13 @@ export async function run(args: CliArgs): Promise<number> {
       nebSummary,
       doping,
     });
-    console.log(JSON.stringify({ ...out, surfaces: results.map((r) => ({ name: r.name, percolatingBarrierEv: r.percolatingBarrierEv })) }, null, 2));
+    console.log(
+      JSON.stringify(
+        { ...out, surfaces: results.map((r) => ({ name: r.name, percolatingBarrierEv: r.percolatingBarrierEv })) },
+        null,
+        2,
+      ),
+    );
     return 0;
   }
   for (const r of results) {
@@ -360,7 +410,8 @@ export async function run(args: CliArgs): Promise<number> {
         (r.comparisons.length ? `${r.comparisons.length} NEB (MAE ${fmt(nebMae)} eV)` : 'no NEB'),
     );
   }
-  for (const d of doping) console.log(`${d.dopant}@${d.host}: barrier ${fmt(d.deltaEv)} eV (${fmt(d.deltaPercent, 1)} %) vs pristine`);
+  for (const d of doping)
+    console.log(`${d.dopant}@${d.host}: barrier ${fmt(d.deltaEv)} eV (${fmt(d.deltaPercent, 1)} %) vs pristine`);
   for (const n of notes) console.log(`note: ${n}`);
   return 0;
 }

@@ -48,7 +48,10 @@ function checkReference(ref: MuLiReference): void {
 export function bindingEnergy(totalEnergyEv: number, slabEnergyEv: number, reference: MuLiReference): number {
   checkReference(reference);
   if (!Number.isFinite(totalEnergyEv) || !Number.isFinite(slabEnergyEv)) {
-    throw new ProfileError('bad_argument', `binding energy needs finite totals (E_total=${totalEnergyEv}, E_slab=${slabEnergyEv})`);
+    throw new ProfileError(
+      'bad_argument',
+      `binding energy needs finite totals (E_total=${totalEnergyEv}, E_slab=${slabEnergyEv})`,
+    );
   }
   return totalEnergyEv - slabEnergyEv - reference.muLiEv;
 }

@@ -82,9 +82,17 @@ export const PROFILE_COLUMNS: readonly CsvColumn<ProfileCsvRow>[] = [
   { name: 'dopant', description: 'dopant element; empty for the pristine host', get: (r) => r.dopant },
   { name: 'hop', description: 'hop id, unique within the surface', get: (r) => r.hop },
   { name: 's', description: 'normalised path length, 0 at the start site, 1 at the end site', get: (r) => r.s },
-  { name: 'energy_eV', description: 'binding energy on the curve (PCHIP) or at the NEB image, eV', get: (r) => r.energyEv },
+  {
+    name: 'energy_eV',
+    description: 'binding energy on the curve (PCHIP) or at the NEB image, eV',
+    get: (r) => r.energyEv,
+  },
   { name: 'sigma_eV', description: 'one standard deviation of energy_eV, eV; empty if unknown', get: (r) => r.sigmaEv },
-  { name: 'source', description: 'dft | predicted (any knot predicted) | neb (NEB image energies)', get: (r) => r.source },
+  {
+    name: 'source',
+    description: 'dft | predicted (any knot predicted) | neb (NEB image energies)',
+    get: (r) => r.source,
+  },
   { name: 'model_id', description: 'model that predicted knots; empty for pure DFT / NEB rows', get: (r) => r.modelId },
 ];
 
@@ -108,9 +116,17 @@ export const BARRIER_COLUMNS: readonly CsvColumn<BarrierCsvRow>[] = [
     description: 'max of the drawn profile - E_to, eV (= E_saddle - E_to when the saddle is the maximum)',
     get: (r) => r.barrierBackwardEv,
   },
-  { name: 'sigma_eV', description: 'one standard deviation of barrier_forward_eV, eV; empty if unknown', get: (r) => r.sigmaEv },
+  {
+    name: 'sigma_eV',
+    description: 'one standard deviation of barrier_forward_eV, eV; empty if unknown',
+    get: (r) => r.sigmaEv,
+  },
   { name: 'source', description: 'dft | predicted | neb: where the knot energies came from', get: (r) => r.source },
-  { name: 'neb_barrier_eV', description: 'forward barrier of the NEB run of this hop, eV; empty if none', get: (r) => r.nebBarrierEv },
+  {
+    name: 'neb_barrier_eV',
+    description: 'forward barrier of the NEB run of this hop, eV; empty if none',
+    get: (r) => r.nebBarrierEv,
+  },
   { name: 'error_eV', description: 'barrier_forward_eV - neb_barrier_eV, eV; empty if no NEB', get: (r) => r.errorEv },
 ];
 
@@ -124,7 +140,11 @@ export const SITE_COLUMNS: readonly CsvColumn<SiteCsvRow>[] = [
   { name: 'E_b_eV', description: 'DFT binding energy, eV; empty if not computed', get: (r) => r.ebEv },
   { name: 'E_b_pred_eV', description: 'predicted binding energy, eV; empty if no model', get: (r) => r.ebPredEv },
   { name: 'sigma_eV', description: 'one standard deviation of E_b_pred_eV, eV', get: (r) => r.sigmaEv },
-  { name: 'dist_to_dopant_A', description: 'in-plane distance to the nearest dopant image, Angstrom; empty if pristine', get: (r) => r.distToDopantA },
+  {
+    name: 'dist_to_dopant_A',
+    description: 'in-plane distance to the nearest dopant image, Angstrom; empty if pristine',
+    get: (r) => r.distToDopantA,
+  },
 ];
 
 const UNITS_NOTE =

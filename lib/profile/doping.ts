@@ -44,7 +44,8 @@ export function dopingEffects(barriers: readonly SurfaceBarrier[]): DopingEffect
   const keep = (g: Group | undefined, b: SurfaceBarrier): Group =>
     g ? { best: b.barrierEv < g.best.barrierEv ? b : g.best, count: g.count + 1 } : { best: b, count: 1 };
   for (const b of barriers) {
-    if (!Number.isFinite(b.barrierEv)) throw new ProfileError('bad_argument', `surface '${b.surface}' has no finite barrier`);
+    if (!Number.isFinite(b.barrierEv))
+      throw new ProfileError('bad_argument', `surface '${b.surface}' has no finite barrier`);
     if (!b.dopant) {
       pristine.set(b.host, keep(pristine.get(b.host), b));
     } else {

@@ -64,7 +64,11 @@ export interface JsonExport {
     files: FileHash[];
     notes: string[];
   };
-  columns: { profiles: { name: string; description: string }[]; barriers: { name: string; description: string }[]; sites: { name: string; description: string }[] };
+  columns: {
+    profiles: { name: string; description: string }[];
+    barriers: { name: string; description: string }[];
+    sites: { name: string; description: string }[];
+  };
   profiles: Rec[];
   barriers: Rec[];
   sites: Rec[];
@@ -87,7 +91,11 @@ export function buildJsonExport(input: ExportInput): JsonExport {
       files: [...(input.files ?? [])],
       notes: [...(input.notes ?? [])],
     },
-    columns: { profiles: csvColumnsDoc('profiles'), barriers: csvColumnsDoc('barriers'), sites: csvColumnsDoc('sites') },
+    columns: {
+      profiles: csvColumnsDoc('profiles'),
+      barriers: csvColumnsDoc('barriers'),
+      sites: csvColumnsDoc('sites'),
+    },
     profiles: map(PROFILE_COLUMNS, input.profiles),
     barriers: map(BARRIER_COLUMNS, input.barriers),
     sites: map(SITE_COLUMNS, input.sites),

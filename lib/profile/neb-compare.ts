@@ -107,7 +107,11 @@ export function imageDistanceAngstrom(
 }
 
 /** Image total energies (slab + Li, eV) on the binding-energy scale: E_i - E_slab - mu_Li. */
-export function nebBindingEnergies(totalEnergiesEv: readonly number[], slabEnergyEv: number, reference: MuLiReference): number[] {
+export function nebBindingEnergies(
+  totalEnergiesEv: readonly number[],
+  slabEnergyEv: number,
+  reference: MuLiReference,
+): number[] {
   return totalEnergiesEv.map((e) => bindingEnergy(e, slabEnergyEv, reference));
 }
 
@@ -115,7 +119,10 @@ export function nebBindingEnergies(totalEnergiesEv: readonly number[], slabEnerg
 export function compareNeb(neb: NebProfile, predicted: HopProfile): NebComparison {
   const n = neb.s.length;
   if (n < 2 || neb.energyEv.length !== n) {
-    throw new ProfileError('bad_argument', `an NEB needs >= 2 images with one energy each (${n} s, ${neb.energyEv.length} E)`);
+    throw new ProfileError(
+      'bad_argument',
+      `an NEB needs >= 2 images with one energy each (${n} s, ${neb.energyEv.length} E)`,
+    );
   }
   const s = [...neb.s];
   const nebEnergyEv = [...neb.energyEv];

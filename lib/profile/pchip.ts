@@ -42,7 +42,10 @@ function checkKnots(x: ArrayLike<number>, y: ArrayLike<number>): void {
       throw new ProfileError('bad_knots', `PCHIP knot ${i} is not finite (x=${x[i]}, y=${y[i]})`);
     }
     if (i > 0 && !(x[i] > x[i - 1])) {
-      throw new ProfileError('bad_knots', `PCHIP abscissae must increase strictly (x[${i - 1}]=${x[i - 1]}, x[${i}]=${x[i]})`);
+      throw new ProfileError(
+        'bad_knots',
+        `PCHIP abscissae must increase strictly (x[${i - 1}]=${x[i - 1]}, x[${i}]=${x[i]})`,
+      );
     }
   }
 }

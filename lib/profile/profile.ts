@@ -141,7 +141,8 @@ export function profileAbscissae(n: number, interiorKnots: readonly number[]): n
   const tol = 1e-12;
   for (const k of interiorKnots) {
     const near = s.findIndex((v) => Math.abs(v - k) <= tol);
-    if (near >= 0) s[near] = k; // the knot itself, so the sampled curve holds the knot value exactly
+    if (near >= 0)
+      s[near] = k; // the knot itself, so the sampled curve holds the knot value exactly
     else s.push(k);
   }
   s.sort((a, b) => a - b);
@@ -189,7 +190,8 @@ function linearAt(xs: readonly number[], ys: readonly number[], t: number): numb
 export function hopProfile(hop: HopInput, options: ProfileOptions = {}): HopProfile {
   const samples = options.samples ?? DEFAULT_PROFILE_SAMPLES;
   const sS = hop.sSaddle ?? 0.5;
-  if (!(sS > 0 && sS < 1)) throw new ProfileError('bad_knots', `the saddle must lie strictly inside (0, 1), got s_S=${sS}`);
+  if (!(sS > 0 && sS < 1))
+    throw new ProfileError('bad_knots', `the saddle must lie strictly inside (0, 1), got s_S=${sS}`);
   const knots: [Knot, Knot, Knot] = [hop.from, hop.saddle, hop.to];
   checkKnot('from', hop.from);
   checkKnot('saddle', hop.saddle);
@@ -216,9 +218,14 @@ export function hopProfile(hop: HopInput, options: ProfileOptions = {}): HopProf
   const memberLengths = knots.filter((k) => k.membersEv && k.membersEv.length > 0).map((k) => k.membersEv!.length);
   const hasEnsemble = memberLengths.length > 0;
   if (hasEnsemble && memberLengths.some((m) => m !== memberLengths[0])) {
-    throw new ProfileError('bad_ensemble', `ensemble members differ in count between knots (${memberLengths.join(', ')})`);
+    throw new ProfileError(
+      'bad_ensemble',
+      `ensemble members differ in count between knots (${memberLengths.join(', ')})`,
+    );
   }
-  const hasLinear = knots.some((k) => !(k.membersEv && k.membersEv.length > 0) && k.sigmaEv !== undefined && k.sigmaEv > 0);
+  const hasLinear = knots.some(
+    (k) => !(k.membersEv && k.membersEv.length > 0) && k.sigmaEv !== undefined && k.sigmaEv > 0,
+  );
   const anySigma = hasEnsemble || knots.some((k) => k.sigmaEv !== undefined);
 
   let sigmaEv: number[] | null = null;
@@ -324,7 +331,10 @@ export function rateLimitingBarrier(path: readonly PathStep[]): PathBarrier {
       const prev = path[i - 1];
       const prevEnd = prev.reversed ? prev.profile.knots[0] : prev.profile.knots[2];
       if (prevEnd.site !== undefined && start.site !== undefined && prevEnd.site !== start.site) {
-        throw new ProfileError('bad_path', `step ${i} starts at '${start.site}' but step ${i - 1} ends at '${prevEnd.site}'`);
+        throw new ProfileError(
+          'bad_path',
+          `step ${i} starts at '${start.site}' but step ${i - 1} ends at '${prevEnd.site}'`,
+        );
       }
     }
     const e = reversed ? [...profile.energyEv].reverse() : profile.energyEv;

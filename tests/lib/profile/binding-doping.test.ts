@@ -1,5 +1,11 @@
 import { describe, expect, test } from 'vitest';
-import { bindingEnergy, describeReference, isMuLiReference, rereference, type MuLiReference } from '@/lib/profile/binding';
+import {
+  bindingEnergy,
+  describeReference,
+  isMuLiReference,
+  rereference,
+  type MuLiReference,
+} from '@/lib/profile/binding';
 import { dopingEffects } from '@/lib/profile/doping';
 import { ProfileError } from '@/lib/profile/errors';
 

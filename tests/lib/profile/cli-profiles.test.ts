@@ -11,7 +11,12 @@ const out = mkdtempSync(path.join(tmpdir(), 'epdi-profiles-'));
 afterAll(() => rmSync(out, { recursive: true, force: true }));
 
 function parse(file: string): Record<string, unknown>[] {
-  const r = Papa.parse<Record<string, unknown>>(readFileSync(file, 'utf8'), { header: true, comments: '#', skipEmptyLines: true, dynamicTyping: true });
+  const r = Papa.parse<Record<string, unknown>>(readFileSync(file, 'utf8'), {
+    header: true,
+    comments: '#',
+    skipEmptyLines: true,
+    dynamicTyping: true,
+  });
   expect(r.errors).toEqual([]);
   return r.data;
 }
@@ -21,7 +26,14 @@ describe('epdi profiles', () => {
     const log = vi.spyOn(console, 'log').mockImplementation(() => {});
     const csv = path.join(out, 'profiles.csv');
     const code = await run(
-      parseArgs([path.join(fixtures, 'surface-mini'), path.join(fixtures, 'surface-mini-V'), '--csv', csv, '--dataset', 'mini']),
+      parseArgs([
+        path.join(fixtures, 'surface-mini'),
+        path.join(fixtures, 'surface-mini-V'),
+        '--csv',
+        csv,
+        '--dataset',
+        'mini',
+      ]),
     );
     const printed = log.mock.calls.map((c) => String(c[0])).join('\n');
     log.mockRestore();

@@ -31,7 +31,12 @@ const ctx: HopContext = { dataset: 'demo', surface: 'V@TiS2', host: 'TiS2', dopa
 const neb = { s: [0, 0.25, 0.5, 0.75, 1], energyEv: [-1.2, -1.0, -0.88, -0.97, -1.1] };
 
 function parse(text: string): Papa.ParseResult<Record<string, unknown>> {
-  return Papa.parse<Record<string, unknown>>(text, { header: true, comments: '#', skipEmptyLines: true, dynamicTyping: true });
+  return Papa.parse<Record<string, unknown>>(text, {
+    header: true,
+    comments: '#',
+    skipEmptyLines: true,
+    dynamicTyping: true,
+  });
 }
 
 describe('profiles.csv', () => {
@@ -49,7 +54,18 @@ describe('profiles.csv', () => {
   test('reads back with papaparse: every column, unit header and row count', () => {
     const r = parse(text);
     expect(r.errors).toEqual([]);
-    expect(r.meta.fields).toEqual(['dataset', 'surface', 'host', 'dopant', 'hop', 's', 'energy_eV', 'sigma_eV', 'source', 'model_id']);
+    expect(r.meta.fields).toEqual([
+      'dataset',
+      'surface',
+      'host',
+      'dopant',
+      'hop',
+      's',
+      'energy_eV',
+      'sigma_eV',
+      'source',
+      'model_id',
+    ]);
     expect(r.data).toHaveLength(21 + 5);
     const row10 = r.data[10];
     expect(row10).toEqual({
@@ -84,8 +100,21 @@ describe('barriers.csv', () => {
     const r = parse([...barriersCsv(rows, info)].join(''));
     expect(r.errors).toEqual([]);
     expect(r.meta.fields).toEqual([
-      'dataset', 'surface', 'hop', 'from_site', 'saddle_site', 'to_site', 'E_from_eV', 'E_saddle_eV', 'E_to_eV',
-      'barrier_forward_eV', 'barrier_backward_eV', 'sigma_eV', 'source', 'neb_barrier_eV', 'error_eV',
+      'dataset',
+      'surface',
+      'hop',
+      'from_site',
+      'saddle_site',
+      'to_site',
+      'E_from_eV',
+      'E_saddle_eV',
+      'E_to_eV',
+      'barrier_forward_eV',
+      'barrier_backward_eV',
+      'sigma_eV',
+      'source',
+      'neb_barrier_eV',
+      'error_eV',
     ]);
     expect(r.data).toHaveLength(2);
     expect(r.data[0]).toEqual({
@@ -118,19 +147,71 @@ function text0(rows: ReturnType<typeof barrierCsvRow>[]): string {
 describe('sites.csv', () => {
   test('quotes awkward text and reads back every column', () => {
     const rows: SiteCsvRow[] = [
-      { site: 'T_M,1', kind: 'T_M', xA: 1.5, yA: 0.866, zA: 11.5, mepV: -3.25, ebEv: -1.2, ebPredEv: -1.18, sigmaEv: 0.02, distToDopantA: 3.2 },
-      { site: '#2 "odd"', kind: 'H', xA: 0, yA: 1.732, zA: 11.5, mepV: null, ebEv: null, ebPredEv: -1.1, sigmaEv: 0.03, distToDopantA: null },
-      { site: 'multi\nline', kind: 'bridge', xA: -0, yA: 1e-7, zA: 11.5, mepV: null, ebEv: null, ebPredEv: null, sigmaEv: null, distToDopantA: null },
+      {
+        site: 'T_M,1',
+        kind: 'T_M',
+        xA: 1.5,
+        yA: 0.866,
+        zA: 11.5,
+        mepV: -3.25,
+        ebEv: -1.2,
+        ebPredEv: -1.18,
+        sigmaEv: 0.02,
+        distToDopantA: 3.2,
+      },
+      {
+        site: '#2 "odd"',
+        kind: 'H',
+        xA: 0,
+        yA: 1.732,
+        zA: 11.5,
+        mepV: null,
+        ebEv: null,
+        ebPredEv: -1.1,
+        sigmaEv: 0.03,
+        distToDopantA: null,
+      },
+      {
+        site: 'multi\nline',
+        kind: 'bridge',
+        xA: -0,
+        yA: 1e-7,
+        zA: 11.5,
+        mepV: null,
+        ebEv: null,
+        ebPredEv: null,
+        sigmaEv: null,
+        distToDopantA: null,
+      },
     ];
     const text = [...sitesCsv(rows, { dataset: 'demo' })].join('');
     expect(text.split('\n')[0]).toContain('mu_Li=unspecified; model=none');
     const r = parse(text);
     expect(r.errors).toEqual([]);
-    expect(r.meta.fields).toEqual(['site', 'kind', 'x_A', 'y_A', 'z_A', 'mep_V', 'E_b_eV', 'E_b_pred_eV', 'sigma_eV', 'dist_to_dopant_A']);
+    expect(r.meta.fields).toEqual([
+      'site',
+      'kind',
+      'x_A',
+      'y_A',
+      'z_A',
+      'mep_V',
+      'E_b_eV',
+      'E_b_pred_eV',
+      'sigma_eV',
+      'dist_to_dopant_A',
+    ]);
     expect(r.data).toHaveLength(3);
     expect(r.data[0]).toEqual({
-      site: 'T_M,1', kind: 'T_M', x_A: 1.5, y_A: 0.866, z_A: 11.5, mep_V: -3.25, E_b_eV: -1.2, E_b_pred_eV: -1.18,
-      sigma_eV: 0.02, dist_to_dopant_A: 3.2,
+      site: 'T_M,1',
+      kind: 'T_M',
+      x_A: 1.5,
+      y_A: 0.866,
+      z_A: 11.5,
+      mep_V: -3.25,
+      E_b_eV: -1.2,
+      E_b_pred_eV: -1.18,
+      sigma_eV: 0.02,
+      dist_to_dopant_A: 3.2,
     });
     expect(r.data[1].site).toBe('#2 "odd"');
     expect(r.data[1].mep_V).toBeNull();
@@ -198,7 +279,13 @@ describe('JSON export', () => {
     expect(j.provenance.muLi?.description).toBe('bcc Li (mu_Li = -1.9 eV)');
     expect(j.provenance.files[0].sha256).toBe(sha);
     expect(j.profiles).toHaveLength(21);
-    expect(j.profiles[10]).toMatchObject({ s: 0.5, energy_eV: -0.9, sigma_eV: 0.04, source: 'predicted', model_id: 'm1' });
+    expect(j.profiles[10]).toMatchObject({
+      s: 0.5,
+      energy_eV: -0.9,
+      sigma_eV: 0.04,
+      source: 'predicted',
+      model_id: 'm1',
+    });
     expect(j.barriers[0]).toMatchObject({ barrier_forward_eV: profile.barrierForwardEv, neb_barrier_eV: null });
     expect(j.sites).toEqual([]);
     expect(j.columns.barriers.map((c) => c.name)).toContain('error_eV');

@@ -18,7 +18,12 @@ describe('hopsFromLabelledBridges', () => {
   test('pairs each bridge with the minima on both sides, across the cell boundary too', () => {
     // Minima at x = 1.6 and 4.8; bridge B1 at 3.2 (inside), B2 at 0 (between T2's image at -1.6 and T1 at 1.6).
     const { hops, unmatched } = hopsFromLabelledBridges(
-      [site('T1', 'T_M', 1.6, 0), site('T2', 'H', 4.8, 0), site('B1', 'bridge', 3.2, 0.3), site('B2', 'bridge', 0, 0.5)],
+      [
+        site('T1', 'T_M', 1.6, 0),
+        site('T2', 'H', 4.8, 0),
+        site('B1', 'bridge', 3.2, 0.3),
+        site('B2', 'bridge', 0, 0.5),
+      ],
       lattice,
     );
     expect(unmatched).toEqual([]);
@@ -34,7 +39,10 @@ describe('hopsFromLabelledBridges', () => {
   });
 
   test('off-centre bridge: s_S from the in-plane distances', () => {
-    const { hops } = hopsFromLabelledBridges([site('A', 'H', 1.0, 0), site('B', 'H', 5.0, 0), site('S', 'bridge', 2.0, 0.4)], lattice);
+    const { hops } = hopsFromLabelledBridges(
+      [site('A', 'H', 1.0, 0), site('B', 'H', 5.0, 0), site('S', 'bridge', 2.0, 0.4)],
+      lattice,
+    );
     // A at 1.0 (d = 1), B at 5.0 (d = 3): s_S = 1 / 4.
     expect(hops[0].from.id).toBe('A');
     expect(hops[0].to.id).toBe('B');

@@ -74,7 +74,10 @@ describe('NEB path coordinate and energies', () => {
     // Li from x = 0.95 to x = 0.05 (fractional) moves 0.1 * 4 = 0.4 A across the boundary, not 3.6 A.
     expect(imageDistanceAngstrom([0.95, 0, 0.5], [0.05, 0, 0.5], lattice)).toBeCloseTo(0.4, 12);
     // Two atoms: sqrt(0.3^2 + 0.4^2) = 0.5 A
-    expect(imageDistanceAngstrom([0, 0, 0, 0.5, 0.5, 0.5], [0, 0.075, 0, 0.5, 0.5, 0.54], lattice)).toBeCloseTo(0.5, 12);
+    expect(imageDistanceAngstrom([0, 0, 0, 0.5, 0.5, 0.5], [0, 0.075, 0, 0.5, 0.5, 0.54], lattice)).toBeCloseTo(
+      0.5,
+      12,
+    );
   });
 
   test('image totals go onto the binding-energy scale', () => {
@@ -92,8 +95,17 @@ describe('NEB path coordinate and energies', () => {
 function readImage(dir: string): { frac: number[]; lattice: number[][]; totalEv: number } {
   const poscar = readFileSync(path.join(dir, 'POSCAR'), 'utf8').split('\n');
   const scale = Number(poscar[1]);
-  const lattice = poscar.slice(2, 5).map((l) => l.trim().split(/\s+/).map((v) => Number(v) * scale));
-  const count = poscar[6].trim().split(/\s+/).map(Number).reduce((a, b) => a + b, 0);
+  const lattice = poscar.slice(2, 5).map((l) =>
+    l
+      .trim()
+      .split(/\s+/)
+      .map((v) => Number(v) * scale),
+  );
+  const count = poscar[6]
+    .trim()
+    .split(/\s+/)
+    .map(Number)
+    .reduce((a, b) => a + b, 0);
   const frac = poscar.slice(8, 8 + count).flatMap((l) => l.trim().split(/\s+/).slice(0, 3).map(Number));
   const outcar = readFileSync(path.join(dir, 'OUTCAR'), 'utf8');
   const m = [...outcar.matchAll(/energy\(sigma->0\)\s*=\s*(-?\d+\.\d+)/g)].pop();

@@ -104,10 +104,16 @@ describe('pchip', () => {
 
   test('property: monotone between knots and never overshoots', () => {
     const knots = fc
-      .array(fc.record({ dx: fc.double({ min: 0.01, max: 1, noNaN: true }), y: fc.double({ min: -2, max: 2, noNaN: true }) }), {
-        minLength: 2,
-        maxLength: 7,
-      })
+      .array(
+        fc.record({
+          dx: fc.double({ min: 0.01, max: 1, noNaN: true }),
+          y: fc.double({ min: -2, max: 2, noNaN: true }),
+        }),
+        {
+          minLength: 2,
+          maxLength: 7,
+        },
+      )
       .map((ks) => {
         let x = 0;
         return ks.map((k, i) => ({ x: i === 0 ? 0 : (x += k.dx), y: k.y }));

@@ -47,7 +47,9 @@ describe('percolatingBarrier', () => {
       { from: 'A', to: 'B', translation: [0, 0], topEnergyEv: 0.1 },
       { from: 'B', to: 'C', translation: [1, 0], topEnergyEv: 0.15 },
     ];
-    expect(percolatingBarrier(three, [...base, { from: 'C', to: 'A', translation: [-1, 0], topEnergyEv: 0.2 }])).toBeNull();
+    expect(
+      percolatingBarrier(three, [...base, { from: 'C', to: 'A', translation: [-1, 0], topEnergyEv: 0.2 }]),
+    ).toBeNull();
     const r = percolatingBarrier(three, [...base, { from: 'C', to: 'A', translation: [0, 0], topEnergyEv: 0.2 }])!;
     // E* = 0.2, ground A at -0.2: barrier 0.4.
     expect(r.thresholdEv).toBe(0.2);
@@ -79,7 +81,9 @@ describe('percolatingBarrier', () => {
   });
 
   test('rejects unknown sites and mixed dimensions', () => {
-    expect(() => percolatingBarrier(sites, [{ from: 'T', to: 'Q', translation: [0, 0], topEnergyEv: 1 }])).toThrow(ProfileError);
+    expect(() => percolatingBarrier(sites, [{ from: 'T', to: 'Q', translation: [0, 0], topEnergyEv: 1 }])).toThrow(
+      ProfileError,
+    );
     expect(() =>
       percolatingBarrier(sites, [
         { from: 'T', to: 'H', translation: [0, 0], topEnergyEv: 1 },

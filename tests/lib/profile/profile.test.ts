@@ -110,7 +110,11 @@ describe('hopProfile', () => {
     // A = B = 0 (DFT). PCHIP is homogeneous in y, so member curves are (S_j / 0.3) x the centre curve.
     // At s = 0.25 the centre is 0.225 (hand value), so the members give 0.15 and 0.30: std = 0.075.
     // Barrier sigma: std(0.2, 0.4) = 0.1.
-    const p = hopProfile({ from: dft(0), saddle: { energyEv: 0.3, source: 'predicted', membersEv: [0.2, 0.4] }, to: dft(0) });
+    const p = hopProfile({
+      from: dft(0),
+      saddle: { energyEv: 0.3, source: 'predicted', membersEv: [0.2, 0.4] },
+      to: dft(0),
+    });
     expect(p.sigmaEv![p.s.indexOf(0.25)]).toBeCloseTo(0.075, 13);
     expect(p.sigmaEv![0]).toBe(0);
     expect(p.sigmaEv![p.s.indexOf(0.5)]).toBeCloseTo(0.1, 13);
@@ -165,7 +169,10 @@ describe('rateLimitingBarrier', () => {
 
   test('reversed steps and a deep intermediate minimum', () => {
     // C -> B via S2 (reverse of h2): 0.45 from C; then B -> ... h1 reversed: B(0.2) -> S1(0.3) -> A(0).
-    const r = rateLimitingBarrier([{ profile: h2, reversed: true }, { profile: h1, reversed: true }]);
+    const r = rateLimitingBarrier([
+      { profile: h2, reversed: true },
+      { profile: h1, reversed: true },
+    ]);
     expect(r.barrierEv).toBeCloseTo(0.45, 14);
     expect(r.limitingStep).toBe(0);
     expect(r.maxHopBarrierEv).toBeCloseTo(0.45, 14);
