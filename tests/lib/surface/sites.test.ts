@@ -107,6 +107,46 @@ describe('sites and hops', () => {
     }
   });
 
+  test('a tilted c vector and a rotated frame (surface not in xy) give the same sites and groups', () => {
+    const ref = findSites(buildMX2Slab({ phase: '1T', dopant: { species: 'V' } }));
+    const tilted = buildMX2Slab({ phase: '1T', dopant: { species: 'V' } });
+    tilted.lattice[2] = [1.3, -0.7, 20];
+    // Rotate everything by 40 degrees about the axis (1, 1, 0)/sqrt2: the surface normal is no longer z.
+    const t = (40 * Math.PI) / 180;
+    const [ux, uy, uz] = [Math.SQRT1_2, Math.SQRT1_2, 0];
+    const c = Math.cos(t);
+    const sn = Math.sin(t);
+    const R = [
+      [c + ux * ux * (1 - c), ux * uy * (1 - c) - uz * sn, ux * uz * (1 - c) + uy * sn],
+      [uy * ux * (1 - c) + uz * sn, c + uy * uy * (1 - c), uy * uz * (1 - c) - ux * sn],
+      [uz * ux * (1 - c) - uy * sn, uz * uy * (1 - c) + ux * sn, c + uz * uz * (1 - c)],
+    ];
+    const rot = (v: number[]): [number, number, number] => [0, 1, 2].map((i) => R[i][0] * v[0] + R[i][1] * v[1] + R[i][2] * v[2]) as [number, number, number];
+    const rotated = { ...tilted, lattice: tilted.lattice.map(rot) as typeof tilted.lattice, positions: tilted.positions.map(rot) };
+    for (const slab of [tilted, rotated]) {
+      const s = findSites(slab);
+      expect(s.counts).toEqual(ref.counts);
+      expect(groupsPerKind(s)).toEqual(groupsPerKind(ref));
+      // Li 1.5 A above the top X plane along the surface normal: from a hollow, the nearest top S (3D, periodic) is at
+      // sqrt(1.5^2 + (a0/sqrt3)^2) with a0 = 3.41 A (1T default), whatever the orientation of the cell.
+      const tm = s.sites.find((x) => x.kind === 'T_M')!;
+      const nearest = Math.min(
+        ...s.layers.topX.indices.flatMap((i) =>
+          [-1, 0, 1].flatMap((p) =>
+            [-1, 0, 1].flatMap((q) =>
+              [-1, 0, 1].map((r) => {
+                const L = slab.lattice;
+                const d = [0, 1, 2].map((k) => slab.positions[i][k] + p * L[0][k] + q * L[1][k] + r * L[2][k] - tm.position[k]);
+                return Math.hypot(d[0], d[1], d[2]);
+              }),
+            ),
+          ),
+        ),
+      );
+      expect(nearest).toBeCloseTo(Math.hypot(1.5, 3.41 / Math.sqrt(3)), 6);
+    }
+  });
+
   test('dopant distances: the T_M site on the dopant is straight above it', () => {
     const s = findSites(buildMX2Slab({ phase: '2H', dopant: { species: 'V', indices: [0] } }));
     const onDopant = s.sites.filter((x) => x.kind === 'T_M' && x.dopantDistances[0].lateralDistanceA < 1e-6);
