@@ -10,7 +10,7 @@ import { featuresFor, imageSettingsHash, type FeatureCache } from './features';
 import { fitGp, predictGp, type GpKernel, type GpModel } from './gp';
 import { downsample, greyImage } from './image';
 import { applyPca, fitPca, hstack, matrix, takeRows, type Matrix, type Pca } from './linalg';
-import { buildMlp, buildSmallCnn, cloneModel, fitNetwork, modelArtifacts, predictNetwork, sliceModel, type FitHistory, type NetInput } from './nets';
+import { buildMlp, buildSmallCnn, cloneModel, firstOutput, fitNetwork, modelArtifacts, predictNetwork, sliceModel, type FitHistory, type NetInput } from './nets';
 import { fitLine, fitRidge, predictRidge, type RidgeModel } from './ridge';
 import { bootstrapIndices, deriveSeed, mulberry32 } from './rng';
 import type { ExtraInputs, ImageSettings, LabelledSample, Prediction, ProgressCallback, Sample } from './types';
@@ -494,12 +494,19 @@ export async function withTrainingBackend<T>(fn: () => Promise<T>): Promise<T> {
   }
 }
 
+const cutModels = new WeakMap<LoadedBackbone, tf.LayersModel>();
+const tailTemplates = new WeakMap<LoadedBackbone, tf.LayersModel>();
+
 /** Activations at the fine-tuning cut, per sample (cached in ctx.featureCache under `${backbone}@${cut}`). */
 async function cutActivations(bb: LoadedBackbone, samples: readonly Sample[], ctx: MlContext): Promise<NetInput> {
   const cutName = bb.config.fineTuneFrom!;
   const cutLayer = bb.owner.getLayer(cutName);
-  const shape = (cutLayer.output as tf.SymbolicTensor).shape.slice(1) as number[];
-  const cutModel = tf.model({ inputs: bb.owner.inputs, outputs: cutLayer.output as tf.SymbolicTensor });
+  const shape = firstOutput(cutLayer).shape.slice(1) as number[];
+  let cutModel = cutModels.get(bb);
+  if (!cutModel) {
+    cutModel = tf.model({ inputs: bb.owner.inputs, outputs: firstOutput(cutLayer) });
+    cutModels.set(bb, cutModel);
+  }
   const pseudo: LoadedBackbone = { ...bb, trunk: cutModel, config: { ...bb.config, name: `${bb.config.name}@${cutName}`, featureDims: shape.reduce((a, b) => a * b, 1), pooling: 'none' } };
   const flat = await featuresFor(pseudo, samples, ctx.imageSettings, ctx.featureCache, {
     onProgress: ctx.onProgress,
@@ -527,7 +534,11 @@ async function fineTune(spec: Extract<ModelSpec, { type: 'finetune' }>, ctx: MlC
     const e = extrasMatrix(src.train, extras);
     const ys = yScale(src.y);
     params = { yMean: ys.mean, yStd: ys.std, extras, extraScale: e ? fitScale(e) : undefined };
-    const template = sliceModel(bb.owner, bb.config.fineTuneFrom, bb.config.featureLayer);
+    let template = tailTemplates.get(bb);
+    if (!template) {
+      template = sliceModel(bb.owner, bb.config.fineTuneFrom, bb.config.featureLayer);
+      tailTemplates.set(bb, template);
+    }
     const tail = await cloneModel(template);
     const cutIn = tf.input({ shape: template.inputs[0].shape.slice(1) as number[] });
     let f = tf.layers.globalAveragePooling2d({}).apply(tail.apply(cutIn) as tf.SymbolicTensor) as tf.SymbolicTensor;

@@ -212,7 +212,7 @@ export async function cloneModel(model: tf.LayersModel): Promise<tf.LayersModel>
  */
 export function sliceModel(owner: tf.LayersModel, fromLayer: string, toLayer: string): tf.LayersModel {
   const cut = owner.getLayer(fromLayer);
-  const cutOut = cut.output as tf.SymbolicTensor;
+  const cutOut = firstOutput(cut);
   const input = tf.input({ shape: cutOut.shape.slice(1) as number[] });
   const mapped = new Map<number, tf.SymbolicTensor>([[cutOut.id, input]]);
   let reached = false;
@@ -228,8 +228,13 @@ export function sliceModel(owner: tf.LayersModel, fromLayer: string, toLayer: st
     if (missing.length) throw new MlError('backbone_config', `cannot cut at '${fromLayer}': layer '${layer.name}' reads '${missing[0].name}' from before the cut`);
     const args = ins.map((t) => mapped.get(t.id)!);
     const out = layer.apply(args.length === 1 ? args[0] : args) as tf.SymbolicTensor;
-    mapped.set((layer.output as tf.SymbolicTensor).id, out);
+    mapped.set(firstOutput(layer).id, out);
     if (layer.name === toLayer) return tf.model({ inputs: input, outputs: out });
   }
   throw new MlError('backbone_config', `layer '${toLayer}' does not follow '${fromLayer}'`);
+}
+
+/** The output of a layer's first (original) call; `layer.output` throws once a layer has been applied twice. */
+export function firstOutput(layer: tf.layers.Layer): tf.SymbolicTensor {
+  return layer.inboundNodes[0].outputTensors[0];
 }

@@ -1,0 +1,38 @@
+/** `epdi train <samples.json|folder> --model frozen-ridge:mobilenetv2-035 --out model.zip [--epochs N] [--json]` */
+import { writeFileSync } from 'node:fs';
+import { numberOption, stringOption, type CliArgs } from '../args';
+import { initNodeBackend, nodeWeightsSource } from '../ml-node';
+import { backboneProvider, datasetRangeEv, FeatureCache, fitModel, isLabelled, modelToZip } from '../../lib/ml';
+import { parseModels, readSamples } from './evaluate';
+
+export const summary = 'train one model on all labelled samples and save it as a zip (tfjs + JSON metadata)';
+
+export async function run(args: CliArgs): Promise<number> {
+  const target = args.positionals[0];
+  const out = stringOption(args, 'out') ?? 'model.zip';
+  if (!target) {
+    console.error('usage: epdi train <samples.json|folder> [--model descriptor-gp] [--out model.zip] [--seed 1] [--json]');
+    return 2;
+  }
+  const samples = readSamples(target);
+  const train = samples.filter(isLabelled);
+  const backend = await initNodeBackend();
+  const provider = await backboneProvider(nodeWeightsSource());
+  const [spec] = parseModels(stringOption(args, 'model') ?? 'descriptor-gp', []);
+  const t0 = Date.now();
+  const model = await fitModel(spec, train, {
+    imageSettings: { rangeEv: datasetRangeEv(samples) },
+    seed: numberOption(args, 'seed', 1),
+    backbones: provider,
+    featureCache: new FeatureCache(),
+    onProgress: args.json ? undefined : (p) => p.phase === 'epoch' && console.error(`epoch ${p.epoch}/${p.epochs} train ${p.trainLoss?.toFixed(4)} val ${p.valLoss?.toFixed(4) ?? '-'}`),
+  });
+  const state = await model.state();
+  state.metrics = { trainSeconds: (Date.now() - t0) / 1000, backend, nTrain: train.length };
+  writeFileSync(out, modelToZip(state));
+  model.dispose();
+  provider.dispose();
+  const result = { model: model.name, out, nTrain: train.length, seconds: (Date.now() - t0) / 1000, backend };
+  console.log(args.json ? JSON.stringify(result) : `trained ${result.model} on ${result.nTrain} samples in ${result.seconds.toFixed(1)} s (${backend}) -> ${out}`);
+  return 0;
+}
