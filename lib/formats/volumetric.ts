@@ -446,7 +446,7 @@ export function chargeDensityPerA3(grid: Grid3D): Grid3D {
  */
 export function formatVaspNumber(value: number, digits = 11): string {
   if (!Number.isFinite(value)) throw new RangeError(`cannot write non-finite value ${value}`);
-  if (value === 0) return ` 0.${'0'.repeat(digits)}E+00`;
+  if (value === 0) return `${Object.is(value, -0) ? '-.' : ' 0.'}${'0'.repeat(digits)}E+00`;
   const neg = value < 0;
   const s = Math.abs(value).toExponential(digits - 1);
   const e = s.indexOf('e');
@@ -454,7 +454,7 @@ export function formatVaspNumber(value: number, digits = 11): string {
   const exp = Number(s.slice(e + 1)) + 1;
   const ae = Math.abs(exp);
   const es = ae < 100 ? `E${exp < 0 ? '-' : '+'}${ae < 10 ? '0' : ''}${ae}` : `${exp < 0 ? '-' : '+'}${ae}`;
-  return `${neg ? '-.' : ' 0.'}${mant}${es}`;
+  return `${neg ? ' -.' : ' 0.'}${mant}${es}`;
 }
 
 export interface VolumetricWriteOptions {

@@ -10,5 +10,5 @@ export const DEFAULT_DATABASE_FILE = path.join('data', 'epdi.db');
 export function databaseUrl(): string {
   const fromEnv = process.env.DATABASE_URL;
   if (fromEnv && fromEnv.trim() !== '') return fromEnv;
-  return `file:${path.resolve(DEFAULT_DATABASE_FILE)}`;
+  return `file:${path.resolve(/*turbopackIgnore: true*/ DEFAULT_DATABASE_FILE)}`;
 }

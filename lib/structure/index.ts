@@ -1,1 +1,2 @@
 export * from './structure';
+export * from './composition';

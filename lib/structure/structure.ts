@@ -26,7 +26,7 @@ export function speciesCounts(structure: Structure): { symbol: string; count: nu
 }
 
 /** Chemical formula in Hill-like order of appearance, e.g. "Mo8VS18". */
-export function formula(structure: Structure): string {
+export function formula(structure: Pick<Structure, 'species'>): string {
   const totals = new Map<string, number>();
   for (const s of structure.species) totals.set(s, (totals.get(s) ?? 0) + 1);
   return [...totals].map(([s, n]) => (n === 1 ? s : `${s}${n}`)).join('');

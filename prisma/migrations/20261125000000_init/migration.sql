@@ -22,6 +22,7 @@ CREATE TABLE "Surface" (
     "structureJson" TEXT NOT NULL,
     "sourceFilesJson" TEXT NOT NULL,
     "metaJson" TEXT NOT NULL DEFAULT '{}',
+    "labelsJson" TEXT NOT NULL DEFAULT '[]',
     "extractionJson" TEXT,
     "createdAt" DATETIME NOT NULL DEFAULT CURRENT_TIMESTAMP,
     CONSTRAINT "Surface_datasetId_fkey" FOREIGN KEY ("datasetId") REFERENCES "Dataset" ("id") ON DELETE CASCADE ON UPDATE CASCADE

@@ -1,0 +1,76 @@
+import { notFound } from 'next/navigation';
+import { getDataset, listSurfaces } from '@/lib/server/datasets';
+import { UploadPanel } from '@/components/UploadPanel';
+import { DeleteDatasetButton } from '@/components/DeleteDatasetButton';
+
+export const dynamic = 'force-dynamic';
+
+export default async function DatasetPage({ params }: { params: Promise<{ id: string }> }) {
+  const { id } = await params;
+  const dataset = await getDataset(id);
+  if (!dataset) notFound();
+  const surfaces = await listSurfaces(id);
+  const s = dataset.settings;
+  return (
+    <div className="space-y-8">
+      <section className="flex items-start justify-between gap-4">
+        <div>
+          <h1 className="text-2xl font-semibold">{dataset.name}</h1>
+          {dataset.description && <p className="text-sm text-slate-600">{dataset.description}</p>}
+          <p className="mt-1 text-xs text-slate-500">
+            μ<sub>Li</sub>: {dataset.muLiReference}
+            {dataset.muLiEv !== null && ` = ${dataset.muLiEv.toFixed(4)} eV`} · Li height {s.heightA} Å · MEP radius{' '}
+            {s.mepRadiusA} Å · EPDI {s.windowA} Å, {s.pixels}×{s.pixels} px, {s.colormap}
+          </p>
+        </div>
+        <DeleteDatasetButton datasetId={dataset.id} name={dataset.name} />
+      </section>
+
+      <section aria-labelledby="surfaces-heading">
+        <h2 id="surfaces-heading" className="mb-2 text-lg font-semibold">
+          Surfaces
+        </h2>
+        {surfaces.length === 0 ? (
+          <p className="rounded border border-dashed border-slate-300 bg-white p-6 text-sm text-slate-600">
+            No surfaces yet. Upload a host slab below: a POSCAR/CONTCAR and its LOCPOT (or a cube file), optionally
+            labels.csv, meta.json, sites/ and neb/ folders.
+          </p>
+        ) : (
+          <table className="w-full rounded border border-slate-200 bg-white text-sm" aria-label="Surfaces">
+            <thead className="bg-slate-100 text-left text-slate-600">
+              <tr>
+                <th className="px-3 py-2">Surface</th>
+                <th className="px-3 py-2">Host</th>
+                <th className="px-3 py-2">Dopant</th>
+                <th className="px-3 py-2">Formula</th>
+                <th className="px-3 py-2">Potential grid</th>
+                <th className="px-3 py-2">Sites</th>
+                <th className="px-3 py-2">Labels</th>
+                <th className="px-3 py-2">NEB runs</th>
+              </tr>
+            </thead>
+            <tbody>
+              {surfaces.map((row) => (
+                <tr key={row.id} className="border-t border-slate-100">
+                  <td className="px-3 py-2 font-medium">{row.name}</td>
+                  <td className="px-3 py-2">
+                    {row.host ?? '—'}
+                    {row.phase ? ` (${row.phase})` : ''}
+                  </td>
+                  <td className="px-3 py-2">{row.dopant ?? 'pristine'}</td>
+                  <td className="px-3 py-2 font-mono text-xs">{row.formula}</td>
+                  <td className="px-3 py-2">{row.gridDims ? row.gridDims.join('×') : 'none'}</td>
+                  <td className="px-3 py-2">{row.siteCount}</td>
+                  <td className="px-3 py-2">{row.labelCount}</td>
+                  <td className="px-3 py-2">{row.nebCount}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        )}
+      </section>
+
+      <UploadPanel datasetId={dataset.id} />
+    </div>
+  );
+}

@@ -1,0 +1,159 @@
+import { z } from 'zod';
+import { Prisma } from '@prisma/client';
+import { formula, type Structure } from '@/lib/structure/structure';
+import { db } from './db';
+import { HttpError } from './http';
+
+/** Extraction settings of a dataset (../shared/DESIGN.md section 1), with units in the names. */
+export const extractionSettingsSchema = z.object({
+  heightA: z.number().min(0.5).max(5).default(1.5),
+  mepRadiusA: z.number().min(0.1).max(3).default(1.0),
+  windowA: z.number().min(1).max(20).default(6.4),
+  pixels: z.number().int().min(8).max(224).default(64),
+  colormap: z.enum(['grey', 'viridis', 'magma', 'inferno', 'plasma', 'cividis']).default('grey'),
+});
+export type DatasetExtractionSettings = z.infer<typeof extractionSettingsSchema>;
+
+export const createDatasetSchema = z.object({
+  name: z.string().trim().min(1, 'a dataset needs a name').max(100),
+  description: z.string().max(2000).default(''),
+  muLiReference: z.enum(['bcc', 'atom', 'custom']).default('bcc'),
+  muLiEv: z.number().finite().nullable().default(null),
+  settings: extractionSettingsSchema.default(extractionSettingsSchema.parse({})),
+});
+export type CreateDatasetInput = z.input<typeof createDatasetSchema>;
+
+export interface DatasetSummary {
+  id: string;
+  name: string;
+  description: string;
+  muLiReference: string;
+  muLiEv: number | null;
+  settings: DatasetExtractionSettings;
+  surfaceCount: number;
+  createdAt: string;
+}
+
+function toSummary(row: {
+  id: string;
+  name: string;
+  description: string;
+  muLiReference: string;
+  muLiEv: number | null;
+  settingsJson: string;
+  createdAt: Date;
+  _count: { surfaces: number };
+}): DatasetSummary {
+  return {
+    id: row.id,
+    name: row.name,
+    description: row.description,
+    muLiReference: row.muLiReference,
+    muLiEv: row.muLiEv,
+    settings: extractionSettingsSchema.parse(JSON.parse(row.settingsJson)),
+    surfaceCount: row._count.surfaces,
+    createdAt: row.createdAt.toISOString(),
+  };
+}
+
+const summarySelect = {
+  id: true,
+  name: true,
+  description: true,
+  muLiReference: true,
+  muLiEv: true,
+  settingsJson: true,
+  createdAt: true,
+  _count: { select: { surfaces: true } },
+} as const;
+
+export async function listDatasets(): Promise<DatasetSummary[]> {
+  const rows = await db.dataset.findMany({ select: summarySelect, orderBy: { createdAt: 'asc' } });
+  return rows.map(toSummary);
+}
+
+export async function getDataset(id: string): Promise<DatasetSummary | null> {
+  const row = await db.dataset.findUnique({ where: { id }, select: summarySelect });
+  return row ? toSummary(row) : null;
+}
+
+export async function createDataset(input: unknown): Promise<DatasetSummary> {
+  const data = createDatasetSchema.parse(input);
+  try {
+    const row = await db.dataset.create({
+      data: {
+        name: data.name,
+        description: data.description,
+        muLiReference: data.muLiReference,
+        muLiEv: data.muLiEv,
+        settingsJson: JSON.stringify(data.settings),
+      },
+      select: summarySelect,
+    });
+    return toSummary(row);
+  } catch (err) {
+    if (err instanceof Prisma.PrismaClientKnownRequestError && err.code === 'P2002') {
+      throw new HttpError(409, 'dataset_exists', `a dataset named '${data.name}' already exists`);
+    }
+    throw err;
+  }
+}
+
+export async function deleteDataset(id: string): Promise<void> {
+  const { count } = await db.dataset.deleteMany({ where: { id } });
+  if (count === 0) throw new HttpError(404, 'no_dataset', `dataset ${id} does not exist`);
+}
+
+export interface SurfaceRow {
+  id: string;
+  name: string;
+  host: string | null;
+  phase: string | null;
+  dopant: string | null;
+  atomCount: number;
+  formula: string;
+  hasPotential: boolean;
+  gridDims: [number, number, number] | null;
+  siteCount: number;
+  labelCount: number;
+  nebCount: number;
+  createdAt: string;
+}
+
+export async function listSurfaces(datasetId: string): Promise<SurfaceRow[]> {
+  const rows = await db.surface.findMany({
+    where: { datasetId },
+    orderBy: { name: 'asc' },
+    select: {
+      id: true,
+      name: true,
+      host: true,
+      phase: true,
+      dopant: true,
+      structureJson: true,
+      labelsJson: true,
+      createdAt: true,
+      grids: { select: { nx: true, ny: true, nz: true }, where: { kind: 'potential' }, take: 1 },
+      _count: { select: { sites: true, nebRuns: true } },
+    },
+  });
+  return rows.map((r) => {
+    const structure = JSON.parse(r.structureJson) as Pick<Structure, 'species'>;
+    const grid = r.grids[0];
+    return {
+      id: r.id,
+      name: r.name,
+      host: r.host,
+      phase: r.phase,
+      dopant: r.dopant,
+      atomCount: structure.species.length,
+      formula: formula(structure),
+      hasPotential: Boolean(grid),
+      gridDims: grid ? [grid.nx, grid.ny, grid.nz] : null,
+      siteCount: r._count.sites,
+      labelCount: (JSON.parse(r.labelsJson) as unknown[]).length,
+      nebCount: r._count.nebRuns,
+      createdAt: r.createdAt.toISOString(),
+    };
+  });
+}

@@ -1,0 +1,112 @@
+import { randomUUID } from 'node:crypto';
+import { open, rm } from 'node:fs/promises';
+import { sniffFormat, type SniffedFormat } from '@/lib/formats/sniff';
+import path from 'node:path';
+import { createJob, failJob, finishJob, progressReporter } from '../jobs';
+import { groupIntoSurfaces } from './bundle';
+import { maxFileBytes, uploadTempRoot } from './config';
+import { UploadError } from './errors';
+import { parseSurfaceBundle, type ParsedSurface } from './parse-surface';
+import { receiveMultipart, type ReceivedFile } from './receive';
+import { storeSurfaces, type StoredSurface } from './store';
+
+export interface UploadResult {
+  jobId: string;
+  surfaces: StoredSurface[];
+  /** Files accepted but not used (INCAR, KPOINTS, ...). */
+  skipped: string[];
+}
+
+/**
+ * The whole upload: stream the multipart body to a temporary folder, understand every file, then store all surfaces
+ * in one transaction. Progress goes to a job (id chosen by the client when given, so it can poll while uploading).
+ * On any error nothing is stored, the temporary folder is removed and an UploadError (4xx) is thrown.
+ */
+export async function importUpload(
+  datasetId: string,
+  body: ReadableStream<Uint8Array>,
+  contentType: string,
+  opts: { jobId?: string } = {},
+): Promise<UploadResult> {
+  const dir = path.join(uploadTempRoot(), randomUUID());
+  const job = await createJob('upload', { id: opts.jobId, datasetId });
+  const { report, flush } = progressReporter(job.id);
+  try {
+    report(0, 'receiving files');
+    const { files, fields } = await receiveMultipart(body, contentType, dir, maxFileBytes());
+    const fallbackName = (fields.surface ?? '').trim() || defaultSurfaceName(files);
+    const { parsed, skipped } = await understandFiles(files, fallbackName, report);
+    report(0.9, 'storing');
+    const surfaces = await storeSurfaces(datasetId, parsed);
+    const result: UploadResult = { jobId: job.id, surfaces, skipped };
+    await flush();
+    await finishJob(job.id, result);
+    return result;
+  } catch (err) {
+    await flush();
+    const message = err instanceof Error ? err.message : String(err);
+    await failJob(job.id, message);
+    throw err;
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+}
+
+/**
+ * Understand a set of files (uploaded to a temporary folder, or a folder on disk): check each one, group them into
+ * surface folders and parse every surface. Throws UploadError (4xx, naming the file) on the first problem.
+ */
+export async function understandFiles(
+  files: ReceivedFile[],
+  fallbackName: string,
+  report: (fraction: number, message: string) => void,
+): Promise<{ parsed: ParsedSurface[]; skipped: string[] }> {
+  const empty = files.find((f) => f.bytes === 0);
+  if (empty) throw new UploadError(422, 'empty_file', `${empty.path} is empty`, { file: empty.path });
+  const received = new Map<string, ReceivedFile>(files.map((f) => [f.path, f]));
+  const formats = await sniffFiles(files);
+  const bundles = groupIntoSurfaces(
+    files.map((f) => f.path),
+    fallbackName,
+    (p) => formats.get(p) ?? 'unknown',
+  );
+  const parsed: ParsedSurface[] = [];
+  for (let i = 0; i < bundles.length; i++) {
+    const share = (f: number, message: string) => report(((i + f) / bundles.length) * 0.9, message);
+    share(0, `reading ${bundles[i].name}`);
+    parsed.push(await parseSurfaceBundle(bundles[i], received, share));
+  }
+  const skipped = bundles.flatMap((b) => b.files.filter((f) => f.role === 'ignored').map((f) => f.path));
+  return { parsed, skipped };
+}
+
+/** Sniff every received file from its first 64 KiB (decompressed when gzip). */
+async function sniffFiles(files: ReceivedFile[]): Promise<Map<string, SniffedFormat>> {
+  const out = new Map<string, SniffedFormat>();
+  const head = Buffer.alloc(1 << 16);
+  for (const f of files) {
+    const handle = await open(f.tempPath, 'r');
+    try {
+      const { bytesRead } = await handle.read(head, 0, head.length, 0);
+      out.set(f.path, sniffFormat(f.path, head.subarray(0, bytesRead), bytesRead === f.bytes).format);
+    } finally {
+      await handle.close();
+    }
+  }
+  return out;
+}
+
+/** A surface name for files sent without a folder: the structure file's name, else the first file's. */
+function defaultSurfaceName(files: ReceivedFile[]): string {
+  const base = (p: string) => p.split('/').pop()!.replace(/\.gz$/i, '');
+  const structure = files.find(
+    (f) => /^(POSCAR|CONTCAR|LOCPOT)/i.test(base(f.path)) || /\.(vasp|cube?)$/i.test(f.path),
+  );
+  const name = base((structure ?? files[0]).path).replace(/\.(vasp|cube|cub)$/i, '');
+  return name || 'surface';
+}
+
+/** Remove temporary folders left by uploads a killed server never finished. */
+export async function cleanUploadTemp(): Promise<void> {
+  await rm(uploadTempRoot(), { recursive: true, force: true });
+}

@@ -1,0 +1,314 @@
+import { createReadStream } from 'node:fs';
+import { readFile, stat } from 'node:fs/promises';
+import { z } from 'zod';
+import type { Grid3D } from '@/lib/grid/grid3d';
+import type { Structure } from '@/lib/structure/structure';
+import { inferHostComposition } from '@/lib/structure/composition';
+import { isFormatError, formatErrorMessage } from '@/lib/formats/errors';
+import { parsePoscar } from '@/lib/formats/poscar';
+import { parseVolumetricStream } from '@/lib/formats/volumetric';
+import { parseOutcarStream, requireFinalEnergy } from '@/lib/formats/outcar';
+import { gunzipCapped, isGzip } from '@/lib/formats/gzip';
+import { parseLabelsCsv } from '@/lib/formats/labels-csv';
+import { parseNebRun } from '@/lib/formats/neb';
+import type { BundleFile, SurfaceBundle } from './bundle';
+import { UploadError } from './errors';
+import type { ReceivedFile } from './receive';
+
+/** meta.json of a surface folder (../shared/DESIGN.md section 3); anything missing the user gives in the app. */
+export const surfaceMetaSchema = z
+  .object({
+    host: z.string().min(1).optional(),
+    phase: z.enum(['2H', '1T']).or(z.string()).optional(),
+    dopant: z.string().min(1).nullable().optional(),
+    E_slab_eV: z.number().finite().optional(),
+    mu_Li_eV: z.number().finite().optional(),
+    mu_Li_reference: z.string().optional(),
+    code: z.string().optional(),
+    settings: z.record(z.string(), z.unknown()).optional(),
+  })
+  .passthrough();
+export type SurfaceMeta = z.infer<typeof surfaceMetaSchema>;
+
+/** A computed Li position before it is matched to the app's sites (matching happens at extraction). */
+export interface RawLabel {
+  site: string;
+  kind: string;
+  position: [number, number, number];
+  eTotalEv?: number;
+  eBindingEv?: number;
+  method?: string;
+  note?: string;
+  source: 'csv' | 'outcar';
+  file: string;
+  line?: number;
+}
+
+export interface ParsedNebImage {
+  index: number;
+  energyEv: number;
+  /** Normalised reaction coordinate (cumulative image distance). */
+  s: number;
+  /** Cartesian position of the (single) Li atom of the image, Angstrom; null when the image has none. */
+  li: [number, number, number] | null;
+}
+
+function liPosition(structure: Structure): [number, number, number] | null {
+  const i = structure.species.indexOf('Li');
+  return i >= 0 ? structure.positions[i] : null;
+}
+
+export interface ParsedSurface {
+  name: string;
+  root: string;
+  structure: Structure;
+  potential?: { grid: Grid3D; unit: string; sourceFile: string };
+  meta: SurfaceMeta;
+  host: string | null;
+  dopant: string | null;
+  eSlabEv?: number;
+  labels: RawLabel[];
+  nebRuns: { name: string; images: ParsedNebImage[] }[];
+  sourceFiles: { path: string; bytes: number; sha256: string; role: string }[];
+}
+
+export type ParseProgress = (fraction: number, message: string) => void;
+
+/** Turn a parser's FormatError (or any error) into an UploadError that names the file and line. */
+export function asUploadError(err: unknown, file: string): UploadError {
+  if (err instanceof UploadError) return err;
+  if (isFormatError(err)) {
+    return new UploadError(422, err.code, formatErrorMessage(err), { file: err.fileName ?? file, line: err.line });
+  }
+  return new UploadError(422, 'unreadable', `${file}: ${err instanceof Error ? err.message : String(err)}`, { file });
+}
+
+async function readSmall(file: ReceivedFile, maxBytes = 64 * 1024 ** 2): Promise<Uint8Array> {
+  if (file.bytes > maxBytes && !/\.gz$/i.test(file.path)) {
+    throw new UploadError(413, 'file_too_large', `${file.path} is too large for its kind (${file.bytes} bytes)`, {
+      file: file.path,
+    });
+  }
+  const raw = new Uint8Array(await readFile(file.tempPath));
+  return isGzip(raw) ? gunzipCapped(raw, maxBytes, file.path) : raw;
+}
+
+async function readStructure(file: ReceivedFile): Promise<Structure> {
+  try {
+    return parsePoscar(await readSmall(file), { fileName: file.path }).structure;
+  } catch (err) {
+    throw asUploadError(err, file.path);
+  }
+}
+
+async function readPotential(
+  file: ReceivedFile,
+  progress: (f: number) => void,
+): Promise<{ grid: Grid3D; unit: string; structure: Structure }> {
+  const { size } = await stat(file.tempPath);
+  try {
+    if (/\.(cube|cub)(\.gz)?$/i.test(file.path)) {
+      const { parseCube } = await import('@/lib/formats/cube');
+      const cube = parseCube(await readSmall(file, 4 * 1024 ** 3), { fileName: file.path });
+      progress(1);
+      return { grid: cube.grid, unit: 'eV', structure: cube.structure };
+    }
+    const data = await parseVolumetricStream(createReadStream(file.tempPath, { highWaterMark: 4 << 20 }), {
+      fileName: file.path,
+      totalBytes: size,
+      maxGrids: 1,
+      onProgress: (done, total) => progress(total ? done / total : 0),
+    });
+    if (data.kind !== 'LOCPOT' && data.kind !== 'unknown') {
+      throw new UploadError(422, 'not_a_potential', `${file.path} is a ${data.kind}, not an electrostatic potential`, {
+        file: file.path,
+      });
+    }
+    return { grid: data.grid, unit: 'eV', structure: data.structure };
+  } catch (err) {
+    throw asUploadError(err, file.path);
+  }
+}
+
+async function readMeta(file: ReceivedFile): Promise<SurfaceMeta> {
+  const text = new TextDecoder().decode(await readSmall(file, 1 << 20));
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch (err) {
+    throw new UploadError(422, 'bad_json', `${file.path}: ${err instanceof Error ? err.message : 'invalid JSON'}`, {
+      file: file.path,
+    });
+  }
+  const parsed = surfaceMetaSchema.safeParse(json);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    throw new UploadError(422, 'bad_meta', `${file.path}: ${issue.path.join('.')}: ${issue.message}`, {
+      file: file.path,
+    });
+  }
+  return parsed.data;
+}
+
+async function readOutcarEnergy(file: ReceivedFile): Promise<number> {
+  try {
+    const summary = await parseOutcarStream(createReadStream(file.tempPath, { highWaterMark: 4 << 20 }), {
+      fileName: file.path,
+    });
+    return requireFinalEnergy(summary, file.path);
+  } catch (err) {
+    throw asUploadError(err, file.path);
+  }
+}
+
+function sameAtomCount(a: Structure, b: Structure, file: string): void {
+  if (a.species.length !== b.species.length) {
+    throw new UploadError(
+      422,
+      'structure_mismatch',
+      `${file} describes ${b.species.length} atoms but the surface's POSCAR has ${a.species.length}`,
+      { file },
+    );
+  }
+}
+
+/**
+ * Parse every file of one surface folder from the temporary area. Throws UploadError (4xx, file and line) on the
+ * first problem; nothing is stored here.
+ */
+export async function parseSurfaceBundle(
+  bundle: SurfaceBundle,
+  received: Map<string, ReceivedFile>,
+  progress: ParseProgress,
+): Promise<ParsedSurface> {
+  const fileOf = (f: BundleFile) => received.get(f.path)!;
+  const one = (role: BundleFile['role']) => bundle.files.find((f) => f.role === role);
+
+  const structureFile = one('structure');
+  const potentialFile = one('potential');
+  let structure = structureFile ? await readStructure(fileOf(structureFile)) : undefined;
+  let potential: ParsedSurface['potential'];
+  if (potentialFile) {
+    const read = await readPotential(fileOf(potentialFile), (f) => progress(f, `parsing ${potentialFile.path}`));
+    if (structure) sameAtomCount(structure, read.structure, potentialFile.path);
+    structure ??= read.structure;
+    potential = { grid: read.grid, unit: read.unit, sourceFile: potentialFile.path };
+  }
+  if (!structure) throw new UploadError(422, 'no_structure', `folder '${bundle.root || '.'}' has no structure`);
+
+  const metaFile = one('meta');
+  const meta = metaFile ? await readMeta(fileOf(metaFile)) : {};
+  const outcarFile = one('host-outcar');
+  const eSlabEv = outcarFile ? await readOutcarEnergy(fileOf(outcarFile)) : meta.E_slab_eV;
+
+  const labels: RawLabel[] = [];
+  const labelsFile = one('labels');
+  if (labelsFile) labels.push(...(await readLabels(fileOf(labelsFile))));
+  labels.push(...(await readSiteRuns(bundle, fileOf)));
+
+  const nebRuns = await readNebRuns(bundle, fileOf);
+  const composition = inferHostComposition(structure.species);
+  return {
+    name: bundle.name,
+    root: bundle.root,
+    structure,
+    potential,
+    meta,
+    host: meta.host ?? composition.host,
+    dopant: meta.dopant === undefined ? composition.dopant : meta.dopant,
+    eSlabEv,
+    labels,
+    nebRuns,
+    sourceFiles: bundle.files.map((f) => {
+      const r = fileOf(f);
+      return { path: f.path, bytes: r.bytes, sha256: r.sha256, role: f.role };
+    }),
+  };
+}
+
+async function readLabels(file: ReceivedFile): Promise<RawLabel[]> {
+  try {
+    return parseLabelsCsv(await readSmall(file), { fileName: file.path }).map((row) => ({
+      site: row.site,
+      kind: row.kind,
+      position: [row.x, row.y, row.z],
+      eTotalEv: row.totalEnergyEv,
+      eBindingEv: row.bindingEnergyEv,
+      method: row.method,
+      note: row.note,
+      source: 'csv',
+      file: file.path,
+      line: row.line,
+    }));
+  } catch (err) {
+    throw asUploadError(err, file.path);
+  }
+}
+
+/** neb/<name>/00..NN: image energies and positions, in the order of the folders. */
+async function readNebRuns(
+  bundle: SurfaceBundle,
+  fileOf: (f: BundleFile) => ReceivedFile,
+): Promise<ParsedSurface['nebRuns']> {
+  const byName = new Map<string, BundleFile[]>();
+  for (const f of bundle.files) {
+    if (!f.role.startsWith('neb-')) continue;
+    byName.set(f.group!, [...(byName.get(f.group!) ?? []), f]);
+  }
+  const runs: ParsedSurface['nebRuns'] = [];
+  for (const [name, files] of [...byName].sort((a, b) => a[0].localeCompare(b[0]))) {
+    const contents = new Map<string, Uint8Array>();
+    for (const f of files) contents.set(f.path, await readSmall(fileOf(f), 512 * 1024 ** 2));
+    try {
+      const run = parseNebRun(contents);
+      runs.push({
+        name,
+        images: run.images.map((img, i) => ({
+          index: img.index,
+          energyEv: img.energyEv,
+          s: run.reactionCoordinate[i],
+          li: liPosition(img.structure),
+        })),
+      });
+    } catch (err) {
+      throw asUploadError(err, files[0].path);
+    }
+  }
+  return runs;
+}
+
+/** sites/<name>/CONTCAR + OUTCAR: the Li position from CONTCAR, E_total from OUTCAR. */
+async function readSiteRuns(bundle: SurfaceBundle, fileOf: (f: BundleFile) => ReceivedFile): Promise<RawLabel[]> {
+  const groups = new Map<string, { structure?: BundleFile; outcar?: BundleFile }>();
+  for (const f of bundle.files) {
+    if (f.role !== 'site-structure' && f.role !== 'site-outcar') continue;
+    const g = groups.get(f.group!) ?? {};
+    if (f.role === 'site-structure') g.structure = f;
+    else g.outcar = f;
+    groups.set(f.group!, g);
+  }
+  const out: RawLabel[] = [];
+  for (const [name, g] of [...groups].sort((a, b) => a[0].localeCompare(b[0]))) {
+    if (!g.structure || !g.outcar) {
+      const have = g.structure ?? g.outcar!;
+      throw new UploadError(422, 'incomplete_site', `sites/${name} needs both CONTCAR and OUTCAR`, { file: have.path });
+    }
+    const structure = await readStructure(fileOf(g.structure));
+    const li = structure.species.map((s, i) => (s === 'Li' ? i : -1)).filter((i) => i >= 0);
+    if (li.length !== 1) {
+      throw new UploadError(422, 'no_li', `${g.structure.path} must hold exactly one Li atom (found ${li.length})`, {
+        file: g.structure.path,
+      });
+    }
+    const eTotalEv = await readOutcarEnergy(fileOf(g.outcar));
+    out.push({
+      site: name,
+      kind: 'other',
+      position: structure.positions[li[0]],
+      eTotalEv,
+      source: 'outcar',
+      file: g.outcar.path,
+    });
+  }
+  return out;
+}

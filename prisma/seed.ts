@@ -1,0 +1,44 @@
+/**
+ * Seed the demo dataset from data/demo (real GPAW DFT, see scripts/dft/README.md): every surface folder there is
+ * imported into the dataset "Demo: Li on doped TMDs (GPAW PBE)". Idempotent: unchanged surfaces are left as they are.
+ */
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { importFolders } from '../lib/server/import-folder';
+
+const DEMO_DIR = path.resolve(__dirname, '..', 'data', 'demo');
+const DATASET_NAME = 'Demo: Li on doped TMDs (GPAW PBE)';
+
+function isSurfaceFolder(dir: string): boolean {
+  return existsSync(path.join(dir, 'POSCAR')) && readdirSync(dir).some((f) => /^LOCPOT/.test(f) || f.endsWith('.cube'));
+}
+
+async function main(): Promise<void> {
+  if (!existsSync(DEMO_DIR)) {
+    console.log('seed: no data/demo folder; the database stays empty');
+    return;
+  }
+  const folders = readdirSync(DEMO_DIR)
+    .map((name) => path.join(DEMO_DIR, name))
+    .filter((dir) => isSurfaceFolder(dir))
+    .sort();
+  if (folders.length === 0) {
+    console.log('seed: data/demo holds no finished surface yet');
+    return;
+  }
+  const referencesFile = path.join(DEMO_DIR, 'references.json');
+  const references = existsSync(referencesFile)
+    ? (JSON.parse(readFileSync(referencesFile, 'utf8')) as { entries?: { E_bcc_per_atom_eV?: number }[] })
+    : {};
+  const { surfaces } = await importFolders(DATASET_NAME, folders, {
+    muLiEv: references.entries?.[0]?.E_bcc_per_atom_eV ?? null,
+    description: 'Li on 3x3 MX2 monolayers, pristine and doped, computed with GPAW (LCAO dzp, PBE) by scripts/dft',
+  });
+  const added = surfaces.filter((s) => !s.unchanged).length;
+  console.log(`seed: ${surfaces.length} demo surfaces (${added} new) in '${DATASET_NAME}'`);
+}
+
+main().catch((err: unknown) => {
+  console.error(`seed failed: ${err instanceof Error ? err.message : String(err)}`);
+  process.exit(1);
+});

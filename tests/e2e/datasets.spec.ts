@@ -1,0 +1,54 @@
+import { expect, test } from '@playwright/test';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+
+const poscar = `MoS2 unit cell
+1.0
+3.16 0 0
+-1.58 2.7366 0
+0 0 20
+Mo S
+1 2
+Direct
+0.3333333 0.6666667 0.5
+0.6666667 0.3333333 0.42
+0.6666667 0.3333333 0.58
+`;
+
+test.describe('datasets and uploads', () => {
+  test('should create a dataset, upload a POSCAR and list it after a reload', async ({ page }) => {
+    const name = `e2e ${Date.now()}`;
+    await page.goto('/');
+    await page.getByLabel('Name').fill(name);
+    await page.getByRole('button', { name: 'Create dataset' }).click();
+    await expect(page.getByRole('heading', { name })).toBeVisible();
+
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'epdi-e2e-files-'));
+    const file = path.join(dir, 'POSCAR');
+    writeFileSync(file, poscar);
+    await page.getByLabel('Files to upload').setInputFiles(file);
+    await expect(page.getByText('stored: POSCAR')).toBeVisible();
+
+    await page.reload();
+    const table = page.getByRole('table', { name: 'Surfaces' });
+    await expect(table.getByRole('cell', { name: 'POSCAR', exact: true })).toBeVisible();
+    await expect(table.getByRole('cell', { name: 'MoS2', exact: true })).toBeVisible();
+    await page.screenshot({ path: 'test-results/screenshots/dataset.png', fullPage: true });
+  });
+
+  test('should show a bad file next to its name while the other folders land', async ({ page }) => {
+    const name = `e2e bad ${Date.now()}`;
+    await page.goto('/');
+    await page.getByLabel('Name').fill(name);
+    await page.getByRole('button', { name: 'Create dataset' }).click();
+    await expect(page.getByRole('heading', { name })).toBeVisible();
+
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'epdi-e2e-bad-'));
+    writeFileSync(path.join(dir, 'POSCAR'), poscar);
+    writeFileSync(path.join(dir, 'labels.csv'), 'site,kind,x,y,z,E_total_eV\na,T_M,0,0,oops,-1\n');
+    await page.getByLabel('Files to upload').setInputFiles([path.join(dir, 'POSCAR'), path.join(dir, 'labels.csv')]);
+    await expect(page.getByRole('alert')).toContainText('line 2');
+    await expect(page.getByRole('button', { name: /Retry/ })).toBeVisible();
+  });
+});
