@@ -148,7 +148,7 @@ export class VolumetricParser {
     const cb = this.opts.onProgress;
     if (cb) {
       const total = this.opts.totalBytes;
-      const step = total ? Math.max(total / 200, 1 << 20) : 4 << 20;
+      const step = total ? Math.max(total / 100, 1 << 16) : 4 << 20;
       if (this.offset - this.lastReport >= step) {
         this.lastReport = this.offset;
         cb(this.offset, total);
@@ -413,7 +413,7 @@ export async function parseVolumetricStream(
       }
       feed(merged);
     } else feed(chunk);
-    if (onProgress && seen - lastReport >= (opts.totalBytes ? Math.max(opts.totalBytes / 200, 1 << 20) : 4 << 20)) {
+    if (onProgress && seen - lastReport >= (opts.totalBytes ? Math.max(opts.totalBytes / 100, 1 << 16) : 4 << 20)) {
       lastReport = seen;
       onProgress(seen, opts.totalBytes);
     }
@@ -441,12 +441,12 @@ export function chargeDensityPerA3(grid: Grid3D): Grid3D {
 }
 
 /**
- * One value in VASP's E format, 18 characters: " 0.76010173913E+01", "-.76010173913E+01" (11 significant digits by
+ * One value in VASP's E format, 18 characters: " 0.76010173913E+01", " -.76010173913E+01" (11 significant digits by
  * default). Exponents of three digits use Fortran's form without the E: " 0.12345678901-100".
  */
 export function formatVaspNumber(value: number, digits = 11): string {
   if (!Number.isFinite(value)) throw new RangeError(`cannot write non-finite value ${value}`);
-  if (value === 0) return `${Object.is(value, -0) ? '-.' : ' 0.'}${'0'.repeat(digits)}E+00`;
+  if (value === 0) return `${Object.is(value, -0) ? ' -.' : ' 0.'}${'0'.repeat(digits)}E+00`;
   const neg = value < 0;
   const s = Math.abs(value).toExponential(digits - 1);
   const e = s.indexOf('e');
