@@ -1,0 +1,81 @@
+import { describe, expect, test } from 'vitest';
+import fc from 'fast-check';
+import { BOHR_TO_ANGSTROM, HARTREE_TO_EV, parseCube, writeCube } from '@/lib/formats';
+import type { Grid3D } from '@/lib/grid/grid3d';
+import { fixture, thrown } from './helpers';
+
+describe('Gaussian cube (hand-made: value = 0.001 Ha * file index, z fastest)', () => {
+  const c = parseCube(fixture('hand.cube'), { fileName: 'hand.cube' });
+  test('Bohr -> Angstrom, non-orthogonal voxel axes, origin-shifted atoms', () => {
+    expect(c.grid.dims).toEqual([2, 3, 4]);
+    // lattice row k = N_k * v_k * Bohr (by hand)
+    expect(c.grid.lattice[0][0]).toBeCloseTo(2 * 0.5 * 0.529177210903, 12);
+    expect(c.grid.lattice[1][0]).toBeCloseTo(3 * 0.25 * 0.529177210903, 12);
+    expect(c.grid.lattice[1][1]).toBeCloseTo(3 * 0.433012701892219 * 0.529177210903, 12);
+    expect(c.grid.lattice[2][2]).toBeCloseTo(4 * 0.75 * 0.529177210903, 12);
+    expect(c.structure.species).toEqual(['Mo', 'S']);
+    expect(c.structure.positions[1][2]).toBeCloseTo(1.5 * 0.529177210903, 12);
+    expect(c.units).toBe('eV');
+  });
+  test('data transposed to x fastest, Hartree -> eV', () => {
+    const [n1, n2, n3] = [2, 3, 4];
+    for (let i = 0; i < n1; i++)
+      for (let j = 0; j < n2; j++)
+        for (let k = 0; k < n3; k++) {
+          const fileIndex = k + n3 * (j + n2 * i);
+          expect(c.grid.data[i + n1 * (j + n2 * k)]).toBeCloseTo(0.001 * fileIndex * 27.211386245988, 5);
+        }
+  });
+  test('negative voxel counts mean Angstrom; density converts e/Bohr^3 -> e/A^3', () => {
+    const text = fixture('hand.cube').toString().replace('\n    2    0.500000', '\n   -2    0.500000');
+    const a = parseCube(text, { quantity: 'density' });
+    expect(a.angstromInFile).toBe(true);
+    expect(a.grid.lattice[0][0]).toBeCloseTo(1.0, 12);
+    expect(a.grid.data[1]).toBeCloseTo((0.012 / BOHR_TO_ANGSTROM ** 3), 5);
+  });
+  test.each([
+    ['truncated data', (t: string) => t.slice(0, t.length - 30), 'unexpected_eof'],
+    ['extra values', (t: string) => `${t} 1.0\n`, 'wrong_count'],
+    ['bad voxel line', (t: string) => t.replace('    3    0.250000', '    3    abc'), 'bad_number'],
+    ['zero voxels', (t: string) => t.replace('\n    3    0.25', '\n    0    0.25'), 'bad_value'],
+    ['NaN value', (t: string) => t.replace('1.00000E-03', 'nan'), 'bad_number'],
+  ])('%s', (_n, mutate, code) => {
+    const e = thrown(() => parseCube(mutate(fixture('hand.cube').toString()), { fileName: 'x.cube' }));
+    expect(e.code).toBe(code);
+    expect(e.line).toBeGreaterThan(0);
+  });
+});
+
+describe('cube write -> read round trip (fast-check)', () => {
+  test('random odd grids on a skewed cell', () => {
+    fc.assert(
+      fc.property(
+        fc.tuple(fc.integer({ min: 1, max: 7 }), fc.integer({ min: 1, max: 5 }), fc.integer({ min: 1, max: 9 })).chain((dims) =>
+          fc.record({
+            dims: fc.constant(dims),
+            data: fc.array(fc.double({ min: -50, max: 50, noNaN: true }), { minLength: dims[0] * dims[1] * dims[2], maxLength: dims[0] * dims[1] * dims[2] }),
+          }),
+        ),
+        ({ dims, data }) => {
+          const grid: Grid3D = {
+            dims,
+            lattice: [
+              [3.1, 0, 0],
+              [-1.55, 2.68468, 0],
+              [0.2, 0.1, 18],
+            ],
+            data: Float32Array.from(data),
+          };
+          const s = { comment: 'rt', lattice: grid.lattice, species: ['W', 'Se'], positions: [[0, 0, 9], [1.55, 0.89, 10.6]] as [number, number, number][] };
+          const back = parseCube(writeCube(s, grid));
+          expect(back.grid.dims).toEqual(dims);
+          back.grid.data.forEach((x, i) => expect(Math.abs(x - grid.data[i])).toBeLessThan(1e-6 * (1 + Math.abs(grid.data[i]))));
+          back.grid.lattice.forEach((r, i) => r.forEach((x, k) => expect(x).toBeCloseTo(grid.lattice[i][k], 5)));
+          expect(back.structure.species).toEqual(['W', 'Se']);
+        },
+      ),
+      { numRuns: 100 },
+    );
+    expect(HARTREE_TO_EV).toBe(27.211386245988);
+  });
+});

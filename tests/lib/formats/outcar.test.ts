@@ -1,0 +1,62 @@
+import { describe, expect, test } from 'vitest';
+import { gzipSync } from 'fflate';
+import { OutcarScanner, parseOutcar, parseVasprun, requireFinalEnergy } from '@/lib/formats';
+import { fixture, hasShared, shared, thrown } from './helpers';
+
+describe.skipIf(!hasShared)('real OUTCARs and vasprun.xml', () => {
+  // Values read by eye: grep 'free  energy   TOTEN\|energy(sigma->0)' OUTCAR (last ionic block, line 5863-5865).
+  test('MoS2 5x5 OUTCAR: one ionic step, -400.80534586 eV, converged', () => {
+    const o = parseOutcar(shared('mos2-5x5/mos2/pristine-mos2/OUTCAR'), { fileName: 'OUTCAR' });
+    expect(o.ionicSteps).toBe(1);
+    expect(o.energySigma0Ev).toBe(-400.80534586);
+    expect(o.freeEnergyEv).toBe(-400.80534586);
+    expect(o.reachedRequiredAccuracy).toBe(true);
+    expect(o.vaspVersion).toBe('vasp.5.4.4.18Apr17'); // head -1 OUTCAR
+  });
+  test('MacroDensity OUTCAR.test (VASP 5 electronic lines ignored): TOTEN -0.23926534, sigma->0 -0.23926528', () => {
+    const o = parseOutcar(shared('macrodensity/OUTCAR.test'));
+    expect(o.ionicSteps).toBe(1);
+    expect(o.freeEnergyEv).toBe(-0.23926534);
+    expect(o.energySigma0Ev).toBe(-0.23926528);
+    expect(o.reachedRequiredAccuracy).toBe(false);
+  });
+  test('MoS2 vasprun.xml: final e_fr_energy -400.80534586; e_0_energy taken from the last scstep (VASP writes 0)', () => {
+    const v = parseVasprun(shared('mos2-5x5/mos2/pristine-mos2/vasprun.xml'));
+    expect(v.ionicSteps).toBe(1);
+    expect(v.freeEnergyEv).toBe(-400.80534586);
+    expect(v.energySigma0Ev).toBe(-400.80534586);
+    expect(v.sigma0FromLastScstep).toBe(true);
+    expect(v.complete).toBe(true);
+  });
+});
+
+describe('OUTCAR (hand-made 3-step excerpt)', () => {
+  const bytes = fixture('OUTCAR.steps');
+  test('last ionic step, step count, convergence', () => {
+    const o = parseOutcar(bytes);
+    expect(o.ionicSteps).toBe(3);
+    expect(o.steps.map((s) => s.energySigma0Ev)).toEqual([-12.45, -13.225, -13.29]);
+    expect(o.freeEnergyEv).toBe(-13.3);
+    expect(o.reachedRequiredAccuracy).toBe(true);
+    expect(o.finishedNormally).toBe(true);
+  });
+  test('the same from 1..97-byte chunks and gzip', () => {
+    for (const size of [1, 13, 97]) {
+      const s = new OutcarScanner();
+      for (let p = 0; p < bytes.length; p += size) s.push(bytes.subarray(p, p + size));
+      expect(s.finish().energySigma0Ev).toBe(-13.29);
+    }
+    expect(parseOutcar(gzipSync(bytes)).energySigma0Ev).toBe(-13.29);
+  });
+  test('a run cut before its first ionic step has no final energy', () => {
+    const o = parseOutcar(' vasp.6.4.2\n Iteration 1(1)\n');
+    expect(o.ionicSteps).toBe(0);
+    expect(thrown(() => requireFinalEnergy(o, 'OUTCAR')).code).toBe('unexpected_eof');
+  });
+  test('a garbled energy is a bad_number with its line', () => {
+    const text = bytes.toString().replace('-13.25000000 eV', '-13.2x5 eV');
+    const e = thrown(() => parseOutcar(text, { fileName: 'OUTCAR' }));
+    expect(e.code).toBe('bad_number');
+    expect(e.line).toBe(16);
+  });
+});
