@@ -24,8 +24,15 @@ def code_version() -> str:
     return f"GPAW {GPAW_VERSION}"
 
 
-def make_calc(settings: dict, txt: str, kpts=None, spinpol: bool = False) -> GPAW:
-    """A GPAW calculator with `settings` (the STANDARD keys); `kpts` overrides settings['kpts']."""
+MOVING_ATOMS_SYMMETRY = "time reversal only (point group off) when Li moves"
+"""Symmetry used for slab + Li: one calculator follows Li from site to site, and GPAW refuses
+positions that break the point group detected at the first one."""
+
+
+def make_calc(settings: dict, txt: str, kpts=None, spinpol: bool = False,
+              point_group: bool = True) -> GPAW:
+    """A GPAW calculator with `settings` (the STANDARD keys); `kpts` overrides settings['kpts'];
+    point_group=False keeps only time-reversal symmetry (for atoms that move)."""
     return GPAW(
         mode=settings["mode"],
         basis=settings["basis"],
@@ -35,5 +42,6 @@ def make_calc(settings: dict, txt: str, kpts=None, spinpol: bool = False) -> GPA
         occupations=FermiDirac(settings["width_eV"]),
         convergence={"density": settings["convergence_density"]},
         spinpol=spinpol,
+        symmetry={"point_group": point_group},
         txt=txt,
     )

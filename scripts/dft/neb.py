@@ -84,7 +84,7 @@ def run_hop(surface, bridge_name: str, log) -> None:
     for i, li in enumerate(path):
         img = surface.slab + Atoms("Li", positions=[li])
         img.set_constraint(FixAtoms(indices=range(len(surface.slab))))
-        img.calc = make_calc(surface.settings, os.path.join(work, f"{i:02d}.txt"))
+        img.calc = make_calc(surface.settings, os.path.join(work, f"{i:02d}.txt"), point_group=False)
         images.append(img)
     t0 = time.time()
     for key, img in (("00", images[0]), (f"{N_INNER + 1:02d}", images[-1])):

@@ -16,7 +16,7 @@ from ase import Atoms
 
 from . import adsorb, refs
 from .build import HOSTS, build_slab, surface_name
-from .calc import STANDARD, code_version, make_calc
+from .calc import MOVING_ATOMS_SYMMETRY, STANDARD, code_version, make_calc
 from .sites import find_sites, group_equivalent, in_plane_distance, top_layer
 from .write import read_json, write_json, write_labels, write_locpot_gz, write_poscar
 
@@ -56,8 +56,8 @@ class Surface:
         self.slab = build_slab(self.host, self.dopant)
         self.top = top_layer(self.slab, self.spec.chalcogen)
         self.z_top = float(self.slab.positions[self.top, 2].mean())
-        centre = self.dopant or self.spec.metal
-        self.centre_xy = next(a.position[:2] for a in self.slab if a.symbol == centre)
+        self.centre = next(a.index for a in self.slab if a.symbol == (self.dopant or self.spec.metal))
+        self.centre_xy = self.slab.positions[self.centre, :2]
 
     def _check_settings(self) -> None:
         """Refuse to mix checkpoints made with other settings into this folder."""
@@ -93,7 +93,7 @@ class Surface:
     def sites(self):
         """(all sites, representatives within radius_A of the dopant, nearest first)."""
         sites = find_sites(self.slab, self.spec.chalcogen)
-        reps = group_equivalent(self.slab, sites, self.spec.chalcogen, self.centre_xy)
+        reps = group_equivalent(self.slab, sites, self.centre)
         reps = sorted(reps, key=lambda s: (in_plane_distance(self.slab, s.xy, self.centre_xy), s.name))
         if self.radius_A is not None:
             reps = [s for s in reps if in_plane_distance(self.slab, s.xy, self.centre_xy) <= self.radius_A]
@@ -116,7 +116,7 @@ class Surface:
             guess = adsorb.height_guess(r_x, self.spec.chalcogen)
             while (h := adsorb.next_height(rec["points"], guess)) is not None:
                 if calc is None:
-                    calc = make_calc(self.settings, os.path.join(self.work, "li.txt"))
+                    calc = make_calc(self.settings, os.path.join(self.work, "li.txt"), point_group=False)
                     slab_li.calc = calc
                 energy, wall = adsorb.li_energy(slab_li, site.xy, self.z_top, h)
                 rec["points"].append([h, energy, round(wall, 1)])
@@ -160,6 +160,7 @@ class Surface:
             "mu_Li_atom_eV": self.ref["E_atom_eV"], "code": code_version(),
             "settings": dict(self.settings, supercell="3x3", a_A=spec.a_A,
                              thickness_A=spec.thickness_A, lattice_source=spec.source,
+                             symmetry=MOVING_ATOMS_SYMMETRY,
                              li_relaxation="Li height scan (step %.2f A) + parabola through the "
                                            "lowest point and its neighbours; xy fixed" % adsorb.SCAN_STEP_A,
                              locpot="GPAW get_electrostatic_potential() in eV on the coarse grid "

@@ -19,12 +19,8 @@ LAYER_TOL_A = 0.5
 """Atoms within this z distance of the highest X form the top layer (Angstrom)."""
 UNDER_TOL_A = 0.5
 """In-plane distance within which an atom counts as 'under' a hollow (Angstrom)."""
-SIGNATURE_CUTOFF_A = 8.0
-"""Radius of the distance signature used to group equivalent sites (Angstrom)."""
-SIGNATURE_TOL_A = 0.02
-"""Two signatures are equal when every distance agrees within this (Angstrom)."""
-PROBE_HEIGHT_A = 1.5
-"""Height above the top X plane at which signatures are taken (Angstrom)."""
+SYMMETRY_TOL_A = 0.05
+"""Two points coincide under a symmetry operation within this distance (Angstrom)."""
 
 
 @dataclass
@@ -123,60 +119,85 @@ def find_sites(atoms: Atoms, chalcogen: str) -> "list[Site]":
     return sites + list(bridges.values())
 
 
-def _signature(atoms: Atoms, xy: np.ndarray, z: float) -> "dict[str, np.ndarray]":
-    """Per species, the sorted distances to every atom image within SIGNATURE_CUTOFF_A of (xy, z)."""
-    p = np.array([xy[0], xy[1], z])
-    cell = atoms.cell.array
-    n = int(np.ceil(SIGNATURE_CUTOFF_A / min(atoms.cell.lengths()[:2]))) + 1
+def _hexagonal_candidates() -> "list[np.ndarray]":
+    """The 12 in-plane point operations of C6v (6 rotations by k*60 deg, 6 mirrors at k*30 deg), 2x2 matrices."""
+    ops = []
+    for k in range(6):
+        t = k * np.pi / 3
+        ops.append(np.array([[np.cos(t), -np.sin(t)], [np.sin(t), np.cos(t)]]))
+    for k in range(6):
+        t = 2 * k * np.pi / 6  # mirror line at k * 30 degrees
+        ops.append(np.array([[np.cos(t), np.sin(t)], [np.sin(t), -np.cos(t)]]))
+    return ops
+
+
+def _periodic_match(atoms: Atoms, xy: np.ndarray, targets: np.ndarray) -> bool:
+    """Whether Cartesian xy coincides (in-plane, periodic, within SYMMETRY_TOL_A) with any target point."""
+    cell2 = atoms.cell.array[:2, :2]
+    f = (targets - xy) @ np.linalg.inv(cell2)
+    f -= np.round(f)
+    return bool(np.any(np.linalg.norm(f @ cell2, axis=1) < SYMMETRY_TOL_A))
+
+
+def symmetry_operations(atoms: Atoms, centre: int) -> "list[tuple[np.ndarray, np.ndarray]]":
+    """In-plane operations x' = c + M (x - c) + t (height unchanged) that map the slab onto itself.
+
+    Candidates: the 12 of C6v about atom `centre` (the dopant, or a host metal of a pristine slab), and
+    the translations from `centre` to the other atoms of its species (the primitive translations of a
+    pristine supercell; none for a single dopant). Returns (M, t) pairs; with the supercell's lattice
+    translations they generate the symmetry group used for grouping (the app's engine does the same).
+    """
+    c = atoms.positions[centre, :2]
     symbols = np.array(atoms.get_chemical_symbols())
-    out = {}
-    for sym in sorted(set(symbols)):
-        pos = atoms.positions[symbols == sym]
-        d = np.concatenate([np.linalg.norm(pos + i * cell[0] + j * cell[1] - p, axis=1)
-                            for i in range(-n, n + 1) for j in range(-n, n + 1)])
-        out[sym] = np.sort(d[d < SIGNATURE_CUTOFF_A])
-    return out
-
-
-def _same(sig1: dict, sig2: dict) -> bool:
-    """Whether two signatures agree species by species within SIGNATURE_TOL_A.
-
-    Atoms close to the cutoff may fall on either side of it; only distances below
-    SIGNATURE_CUTOFF_A - 2 * SIGNATURE_TOL_A are compared.
-    """
-    lim = SIGNATURE_CUTOFF_A - 2 * SIGNATURE_TOL_A
-    for sym in set(sig1) | set(sig2):
-        a = sig1.get(sym, np.empty(0))
-        b = sig2.get(sym, np.empty(0))
-        a, b = a[a < lim], b[b < lim]
-        if len(a) != len(b) or np.any(np.abs(a - b) >= SIGNATURE_TOL_A):
-            return False
-    return True
-
-
-def group_equivalent(atoms: Atoms, sites: "list[Site]", chalcogen: str, centre_xy: np.ndarray) -> "list[Site]":
-    """Group symmetry-equivalent sites by their distance signature to all atoms.
-
-    Sets `group` and `members` on every site and returns one representative per group, the
-    member nearest (minimum image, in plane) to `centre_xy` (the dopant; any metal if pristine).
-    """
-    z = atoms.positions[top_layer(atoms, chalcogen), 2].mean() + PROBE_HEIGHT_A
-    reps, sigs = [], []
-    for s in sites:
-        sig = _signature(atoms, s.xy, z)
-        for g, (rep, rsig) in enumerate(zip(reps, sigs)):
-            if rep.kind == s.kind and _same(sig, rsig):
-                s.group = g
-                rep.members.append(s.name)
-                if in_plane_distance(atoms, s.xy, centre_xy) < in_plane_distance(atoms, rep.xy, centre_xy) - 1e-6:
-                    s.members, rep.members = rep.members, []
-                    reps[g] = s
+    z = atoms.positions[:, 2]
+    candidates = [(m, np.zeros(2)) for m in _hexagonal_candidates()]
+    candidates += [(np.eye(2), atoms.positions[j, :2] - c)
+                   for j in np.flatnonzero(symbols == symbols[centre]) if j != centre]
+    ops = []
+    for m, t in candidates:
+        ok = True
+        for i in range(len(atoms)):
+            same = (symbols == symbols[i]) & (np.abs(z - z[i]) < SYMMETRY_TOL_A)
+            if not _periodic_match(atoms, c + m @ (atoms.positions[i, :2] - c) + t, atoms.positions[same, :2]):
+                ok = False
                 break
-        else:
-            s.group = len(reps)
-            s.members = [s.name]
-            reps.append(s)
-            sigs.append(sig)
+        if ok:
+            ops.append((m, t))
+    return ops
+
+
+def group_equivalent(atoms: Atoms, sites: "list[Site]", centre: int) -> "list[Site]":
+    """Group symmetry-equivalent sites (union-find over symmetry_operations about atom `centre`).
+
+    Sets `group` (numbered by first appearance) and `members` on every site and returns one
+    representative per group: the member nearest (minimum image, in plane) to the centre atom.
+    """
+    c = atoms.positions[centre, :2]
+    parent = list(range(len(sites)))
+
+    def root(i: int) -> int:
+        while parent[i] != i:
+            parent[i] = parent[parent[i]]
+            i = parent[i]
+        return i
+
+    xy = np.array([s.xy for s in sites])
+    for m, t in symmetry_operations(atoms, centre):
+        for i, s in enumerate(sites):
+            image = c + m @ (s.xy - c) + t
+            for j in range(len(sites)):
+                if sites[j].kind == s.kind and _periodic_match(atoms, image, xy[j][None]):
+                    parent[root(j)] = root(i)
+    groups = {}
+    for i, s in enumerate(sites):
+        groups.setdefault(root(i), []).append(s)
+    reps = []
+    for g, members in enumerate(sorted(groups.values(), key=lambda ms: sites.index(ms[0]))):
+        rep = min(members, key=lambda s: (round(in_plane_distance(atoms, s.xy, c), 6), sites.index(s)))
+        for s in members:
+            s.group = g
+        rep.members = [s.name for s in members]
+        reps.append(rep)
     return reps
 
 

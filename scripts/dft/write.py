@@ -38,9 +38,10 @@ def read_json(path: str, default=None):
 
 
 def poscar_text(atoms: Atoms, comment: str) -> str:
-    """VASP 5 POSCAR (species line, Direct coordinates) of `atoms` as text."""
+    """VASP 5 POSCAR (species line, Direct coordinates, atoms grouped by species in alphabetical
+    order, e.g. 'Li Mo S V') of `atoms` as text."""
     buf = io.StringIO()
-    ase_write(buf, atoms, format="vasp", direct=True, vasp5=True, sort=False, label=comment)
+    ase_write(buf, atoms, format="vasp", direct=True, vasp5=True, sort=True, label=comment)
     return buf.getvalue()
 
 
