@@ -4,3 +4,4 @@ export * from './render';
 export * from './range';
 export * from './colormap';
 export * from './extract';
+export * from './correlation';

@@ -1,25 +1,22 @@
 import { z } from 'zod';
 import { Prisma } from '@prisma/client';
+import { extractionSettingsSchema, resolveSettings, type ExtractionSettings } from '@/lib/epdi/settings';
 import { formula, type Structure } from '@/lib/structure/structure';
 import { db } from './db';
 import { HttpError } from './http';
 
-/** Extraction settings of a dataset (../shared/DESIGN.md section 1), with units in the names. */
-export const extractionSettingsSchema = z.object({
-  heightA: z.number().min(0.5).max(5).default(1.5),
-  mepRadiusA: z.number().min(0.1).max(3).default(1.0),
-  windowA: z.number().min(1).max(20).default(6.4),
-  pixels: z.number().int().min(8).max(224).default(64),
-  colormap: z.enum(['grey', 'viridis', 'magma', 'inferno', 'plasma', 'cividis']).default('grey'),
-});
-export type DatasetExtractionSettings = z.infer<typeof extractionSettingsSchema>;
+/** A dataset's extraction settings: lib/epdi's, with its defaults for anything not given. */
+export const datasetSettingsSchema = extractionSettingsSchema
+  .partial()
+  .transform((partial) => resolveSettings(partial));
+export type DatasetExtractionSettings = ExtractionSettings;
 
 export const createDatasetSchema = z.object({
   name: z.string().trim().min(1, 'a dataset needs a name').max(100),
   description: z.string().max(2000).default(''),
   muLiReference: z.enum(['bcc', 'atom', 'custom']).default('bcc'),
   muLiEv: z.number().finite().nullable().default(null),
-  settings: extractionSettingsSchema.default(extractionSettingsSchema.parse({})),
+  settings: datasetSettingsSchema.default(resolveSettings()),
 });
 export type CreateDatasetInput = z.input<typeof createDatasetSchema>;
 
@@ -50,7 +47,7 @@ function toSummary(row: {
     description: row.description,
     muLiReference: row.muLiReference,
     muLiEv: row.muLiEv,
-    settings: extractionSettingsSchema.parse(JSON.parse(row.settingsJson)),
+    settings: datasetSettingsSchema.parse(JSON.parse(row.settingsJson)),
     surfaceCount: row._count.surfaces,
     createdAt: row.createdAt.toISOString(),
   };

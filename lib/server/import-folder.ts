@@ -3,7 +3,8 @@ import { createReadStream } from 'node:fs';
 import { readdir, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { db } from './db';
-import { extractionSettingsSchema } from './datasets';
+import { extractStoredSurface, type ExtractionSummary } from './extraction';
+import { resolveSettings } from '@/lib/epdi/settings';
 import { understandFiles } from './upload/import-upload';
 import type { ReceivedFile } from './upload/receive';
 import { storeSurfaces, type StoredSurface } from './upload/store';
@@ -48,7 +49,7 @@ export async function importFolders(
   datasetName: string,
   folders: string[],
   opts: { muLiEv?: number | null; description?: string; onProgress?: (fraction: number, message: string) => void } = {},
-): Promise<{ datasetId: string; surfaces: StoredSurface[] }> {
+): Promise<{ datasetId: string; surfaces: StoredSurface[]; extractions: ExtractionSummary[] }> {
   const dataset =
     (await db.dataset.findUnique({ where: { name: datasetName } })) ??
     (await db.dataset.create({
@@ -56,7 +57,7 @@ export async function importFolders(
         name: datasetName,
         description: opts.description ?? '',
         muLiEv: opts.muLiEv ?? null,
-        settingsJson: JSON.stringify(extractionSettingsSchema.parse({})),
+        settingsJson: JSON.stringify(resolveSettings()),
       },
     }));
   const files: ReceivedFile[] = [];
@@ -67,5 +68,11 @@ export async function importFolders(
     opts.onProgress ?? (() => {}),
   );
   const surfaces = await storeSurfaces(dataset.id, parsed, { onConflict: 'replace' });
-  return { datasetId: dataset.id, surfaces };
+  const extractions: ExtractionSummary[] = [];
+  for (const [i, s] of surfaces.entries()) {
+    if (s.unchanged || !parsed[i].potential) continue;
+    opts.onProgress?.(0.9 + (0.1 * i) / surfaces.length, `extracting ${s.name}`);
+    extractions.push(await extractStoredSurface(s.id));
+  }
+  return { datasetId: dataset.id, surfaces, extractions };
 }

@@ -4,3 +4,4 @@ export * from './layers';
 export * from './delaunay';
 export * from './sites';
 export * from './symmetry';
+export * from './match-labels';

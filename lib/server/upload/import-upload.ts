@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { open, rm } from 'node:fs/promises';
 import { sniffFormat, type SniffedFormat } from '@/lib/formats/sniff';
 import path from 'node:path';
+import { startExtraction } from '../extraction';
 import { createJob, failJob, finishJob, progressReporter } from '../jobs';
 import { groupIntoSurfaces } from './bundle';
 import { maxFileBytes, uploadTempRoot } from './config';
@@ -12,6 +13,8 @@ import { storeSurfaces, type StoredSurface } from './store';
 
 export interface UploadResult {
   jobId: string;
+  /** The background job finding sites, MEPs and EPDIs of the new surfaces (null when none has a potential). */
+  extractJobId: string | null;
   surfaces: StoredSurface[];
   /** Files accepted but not used (INCAR, KPOINTS, ...). */
   skipped: string[];
@@ -38,7 +41,9 @@ export async function importUpload(
     const { parsed, skipped } = await understandFiles(files, fallbackName, report);
     report(0.9, 'storing');
     const surfaces = await storeSurfaces(datasetId, parsed);
-    const result: UploadResult = { jobId: job.id, surfaces, skipped };
+    const toExtract = surfaces.filter((s, i) => !s.unchanged && parsed[i].potential).map((s) => s.id);
+    const extractJobId = toExtract.length ? await startExtraction(datasetId, toExtract) : null;
+    const result: UploadResult = { jobId: job.id, extractJobId, surfaces, skipped };
     await flush();
     await finishJob(job.id, result);
     return result;
