@@ -168,6 +168,8 @@ export class FloatScanner {
     const n = target.length;
     let count = this.count;
     let line = this.line;
+    // Single pass per value: skip whitespace, then parse sign, digits, fraction and exponent in place; the byte after
+    // the number must be whitespace (or the chunk end). Anything else re-scans the token for the error message.
     while (count < n) {
       let c = 0;
       while (p < end) {
@@ -178,23 +180,82 @@ export class FloatScanner {
       }
       if (p >= end) break;
       const s = p;
-      while (p < end && !isSpace(buf[p])) p++;
+      let neg = false;
+      if (c === 45) {
+        neg = true;
+        p++;
+      } else if (c === 43) p++;
+      let mant = 0;
+      let digits = 0;
+      let frac = 0;
+      let d = 0;
+      while (p < end && (d = buf[p] - 48) >= 0 && d <= 9) {
+        mant = mant * 10 + d;
+        digits++;
+        p++;
+      }
+      if (p < end && buf[p] === 46) {
+        p++;
+        while (p < end && (d = buf[p] - 48) >= 0 && d <= 9) {
+          mant = mant * 10 + d;
+          digits++;
+          frac++;
+          p++;
+        }
+      }
+      let exp = 0;
+      let ok = digits > 0;
+      if (ok && p < end) {
+        c = buf[p];
+        if (c === 69 || c === 101 || c === 68 || c === 100 || c === 43 || c === 45) {
+          // E/e/D/d exponent, or Fortran's 1.234-100 where the E is dropped
+          if (c !== 43 && c !== 45) p++;
+          let eneg = false;
+          if (p < end && buf[p] === 45) {
+            eneg = true;
+            p++;
+          } else if (p < end && buf[p] === 43) p++;
+          let edigits = 0;
+          while (p < end && (d = buf[p] - 48) >= 0 && d <= 9) {
+            if (exp < 100000) exp = exp * 10 + d;
+            edigits++;
+            p++;
+          }
+          ok = edigits > 0;
+          if (eneg) exp = -exp;
+        }
+      }
       if (p === end && !last) {
+        // The chunk may have cut this token: carry it into the next feed.
         if (p - s > MAX_TOKEN) {
           this.line = line;
-          this.fail(String.fromCharCode(...buf.subarray(s, s + MAX_TOKEN + 1)));
+          this.count = count;
+          this.fail(tokenString(buf, s, p));
         }
         this.carry.set(buf.subarray(s, p), 0);
         this.carryLen = p - s;
         break;
       }
-      const len = p - s;
-      let v = len <= MAX_TOKEN ? parseNumberBytes(buf, s, p) : NaN;
-      if (v !== v || v >= FLOAT32_LIMIT || v <= -FLOAT32_LIMIT) {
+      if (!ok || (p < end && !isSpace(buf[p])) || p - s > MAX_TOKEN) {
+        while (p < end && !isSpace(buf[p])) p++;
         this.line = line;
         this.count = count;
         this.fail(tokenString(buf, s, p));
-        v = 0;
+      }
+      let v: number;
+      if (mant === 0) v = 0;
+      else {
+        const e10 = exp - frac;
+        if (e10 === 0) v = mant;
+        else if (e10 > 0) v = e10 <= 22 ? mant * POW10[e10] : mant * Math.pow(10, e10);
+        else if (e10 >= -22) v = mant / POW10[-e10];
+        else v = e10 < -400 ? 0 : (mant / 1e22) * Math.pow(10, e10 + 22);
+      }
+      if (neg) v = -v;
+      if (v >= FLOAT32_LIMIT || v <= -FLOAT32_LIMIT) {
+        this.line = line;
+        this.count = count;
+        this.fail(tokenString(buf, s, p));
       }
       target[count++] = v;
     }
