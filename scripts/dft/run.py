@@ -31,6 +31,12 @@ def log(msg: str) -> None:
     print(time.strftime("%Y-%m-%d %H:%M:%S"), msg, flush=True)
 
 
+def _fixed(value: float) -> str:
+    """Four decimals, without the '-0.0000' of round-off below zero."""
+    text = f"{value:.4f}"
+    return "0.0000" if float(text) == 0.0 else text
+
+
 def parse_surface(name: str) -> "tuple[str, str | None]":
     """'MoS2-V' -> ('MoS2', 'V'); 'MoS2' -> ('MoS2', None)."""
     host, _, dopant = name.partition("-")
@@ -102,9 +108,10 @@ class Surface:
     def site_calcs(self, host: dict) -> None:
         """Height scan at every representative site; checkpoint after each SCF."""
         sites, reps = self.sites()
+        rep_names = {s.name for s in reps}
         write_json(os.path.join(self.progress, "sites.json"), [
             {"name": s.name, "kind": s.kind, "x": round(float(s.xy[0]), 4), "y": round(float(s.xy[1]), 4),
-             "group": s.group, "hop": s.hop, "representative": s in reps} for s in sites])
+             "group": s.group, "hop": s.hop, "representative": s.name in rep_names} for s in sites])
         slab_li = self.slab + Atoms("Li", positions=[[0.0, 0.0, self.z_top + 1.5]])
         calc = None
         for site in reps:
@@ -146,8 +153,8 @@ class Surface:
             note = f"represents {len(rec['members'])} equivalent sites: {' '.join(rec['members'])}"
             if rec["hop"]:
                 note += f"; hop {rec['hop'][0]} <-> {rec['hop'][1]}"
-            rows.append({"site": name, "kind": rec["kind"], "x": f"{rec['xy'][0]:.4f}",
-                         "y": f"{rec['xy'][1]:.4f}", "z": f"{self.z_top + rec['height_A']:.4f}",
+            rows.append({"site": name, "kind": rec["kind"], "x": _fixed(rec["xy"][0]),
+                         "y": _fixed(rec["xy"][1]), "z": _fixed(self.z_top + rec["height_A"]),
                          "E_total_eV": f"{rec['E_total_eV']:.5f}",
                          "E_b_eV": f"{rec['E_total_eV'] - host['E_slab_eV'] - mu:.5f}",
                          "method": rec["method"], "note": note,
