@@ -1,4 +1,5 @@
 import { existsSync, readdirSync } from 'node:fs';
+import { gzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ctx, encodeForm, multipart, setupTempDatabase } from './helpers';
 import { smallSurfaceFiles } from './surface-files';
@@ -93,6 +94,31 @@ describe('upload endpoint', () => {
     const job = (await (await jobRoute(new Request('http://x'), ctx({ id: jobId }))).json()).job;
     expect(job).toMatchObject({ status: 'done', progress: 1, kind: 'upload' });
     expect(tempLeftovers()).toEqual([]);
+  });
+
+  it('reads a gzip-compressed LOCPOT to the same grid as the plain one', async () => {
+    const { files } = smallSurfaceFiles('Gz');
+    const gz = files.map(([p, c]): [string, string | Uint8Array] =>
+      p.endsWith('LOCPOT') ? [`${p}.gz`, gzipSync(Buffer.from(c))] : [p, c],
+    );
+    expect((await send(multipart(gz))).status).toBe(201);
+    const plain = await db.surface.findFirstOrThrow({ where: { name: 'MoS2-V' }, include: { grids: true } });
+    const zipped = await db.surface.findFirstOrThrow({ where: { name: 'Gz' }, include: { grids: true } });
+    const a = await loadGrid(plain.grids[0].id);
+    const b = await loadGrid(zipped.grids[0].id);
+    expect(b.dims).toEqual(a.dims);
+    expect(Buffer.from(b.data.buffer).equals(Buffer.from(a.data.buffer))).toBe(true);
+  });
+
+  it('rejects a corrupt gzip LOCPOT naming the file', async () => {
+    const { files } = smallSurfaceFiles('BadGz');
+    const broken = gzipSync(Buffer.from(files[1][1])).subarray(0, 200);
+    const before = await snapshot();
+    const res = await send(multipart([files[0], ['BadGz/LOCPOT.gz', broken]]));
+    expect(res.status).toBeGreaterThanOrEqual(400);
+    expect(res.status).toBeLessThan(500);
+    expect((await res.json()).error.file).toBe('BadGz/LOCPOT.gz');
+    expect(await snapshot()).toEqual(before);
   });
 
   it('is idempotent for the same files and refuses other files under the same name (409)', async () => {
