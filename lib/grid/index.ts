@@ -5,3 +5,4 @@ export * from './plane';
 export * from './quadrature';
 export * from './averages';
 export * from './vacuum';
+export * from './downsample';
