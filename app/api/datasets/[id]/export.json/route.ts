@@ -1,0 +1,19 @@
+import { errorResponse } from '@/lib/server/http';
+import { profilesJsonExport } from '@/lib/server/profile-exports';
+import { assembleProfiles, parseProfilesQuery } from '@/lib/server/profiles';
+
+/**
+ * GET /api/datasets/[id]/export.json: the records of profiles/barriers/sites.csv plus provenance (settings, mu_Li
+ * reference, model, SHA-256 of every uploaded file), NEB summary and doping effects. Query as /profiles.
+ */
+export async function GET(req: Request, { params }: { params: Promise<{ id: string }> }): Promise<Response> {
+  try {
+    const { id } = await params;
+    const result = await assembleProfiles(id, parseProfilesQuery(new URL(req.url)));
+    return Response.json(profilesJsonExport(result), {
+      headers: { 'content-disposition': 'attachment; filename="export.json"', 'cache-control': 'no-store' },
+    });
+  } catch (err) {
+    return errorResponse(err);
+  }
+}
