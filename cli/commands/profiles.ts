@@ -15,6 +15,12 @@
  * Hops: each labelled bridge with the nearest labelled minima on both sides (lib/profile/label-hops.ts), since this
  * command does not compute the site graph itself. NEB runs under neb/<name>/ are matched to a hop by name (= the
  * bridge's site id), else by their end points (Li within 0.5 A in-plane of the hop's minima, either direction).
+ *
+ * `epdi profiles --dataset NAME --csv FILE [--json] [--model ID|none] [--surfaces NAME,NAME] [--samples 21]`
+ * (no folders): the same three CSVs from a dataset in the database (DATABASE_URL, default data/epdi.db), assembled
+ * by lib/server/profiles.ts exactly as the app's export endpoints do: sites and hops from extraction, DFT labels
+ * (own or by symmetry), the model's predictions (default: the dataset's latest model; `none` for DFT only), NEB
+ * runs, the dataset's mu_Li reference. With folders, --dataset only names the dataset in the files.
  */
 import { existsSync, mkdirSync, readFileSync, readdirSync, statSync, writeSync, openSync, closeSync } from 'node:fs';
 import path from 'node:path';
@@ -54,7 +60,8 @@ import {
   type SurfaceBarrier,
 } from '../../lib/profile';
 
-export const summary = 'hop profiles, barriers and NEB comparison of surface folders as CSV (--csv FILE) / JSON';
+export const summary =
+  'hop profiles, barriers and NEB comparison of surface folders or a stored dataset (--dataset) as CSV / JSON';
 
 interface Meta {
   host?: string;
@@ -317,12 +324,86 @@ function fmt(v: number | null | undefined, digits = 3): string {
   return v === null || v === undefined || !Number.isFinite(v) ? '-' : v.toFixed(digits);
 }
 
+/** `--dataset NAME` without folders: read the dataset from the database (lib/server/profiles.ts). */
+async function runDataset(args: CliArgs, datasetName: string, csv: string | undefined): Promise<number> {
+  const { db } = await import('../../lib/server/db');
+  const { assembleProfiles } = await import('../../lib/server/profiles');
+  const { exportLines, profilesJsonExport } = await import('../../lib/server/profile-exports');
+  const { HttpError } = await import('../../lib/server/http');
+  const dataset = await db.dataset.findUnique({ where: { name: datasetName }, select: { id: true } });
+  if (!dataset) {
+    console.error(`epdi profiles: no dataset named '${datasetName}' in the database (epdi import loads folders)`);
+    return 1;
+  }
+  let surfaceIds: string[] | undefined;
+  const wanted = stringOption(args, 'surfaces');
+  if (wanted) {
+    const names = wanted
+      .split(',')
+      .map((s) => s.trim())
+      .filter(Boolean);
+    const rows = await db.surface.findMany({
+      where: { datasetId: dataset.id, OR: [{ name: { in: names } }, { id: { in: names } }] },
+      select: { id: true, name: true },
+    });
+    const missing = names.filter((n) => !rows.some((r) => r.name === n || r.id === n));
+    if (missing.length) {
+      console.error(`epdi profiles: no surface ${missing.join(', ')} in dataset '${datasetName}'`);
+      return 1;
+    }
+    surfaceIds = rows.map((r) => r.id);
+  }
+  let result;
+  try {
+    result = await assembleProfiles(dataset.id, {
+      surfaces: surfaceIds,
+      model: stringOption(args, 'model'),
+      samples: numberOption(args, 'samples', 21),
+    });
+  } catch (err) {
+    if (err instanceof HttpError) {
+      console.error(`epdi profiles: ${err.message}`);
+      return 1;
+    }
+    throw err;
+  }
+  if (csv) {
+    const p = csvPaths(csv);
+    writeLines(p.profiles, exportLines(result, 'profiles'));
+    writeLines(p.barriers, exportLines(result, 'barriers'));
+    writeLines(p.sites, exportLines(result, 'sites'));
+    if (!args.json) console.log(`wrote ${p.profiles}, ${p.barriers}, ${p.sites}`);
+  }
+  if (args.json) {
+    console.log(JSON.stringify(profilesJsonExport(result), null, 2));
+    return 0;
+  }
+  for (const s of result.surfaces) {
+    const cmp = s.hops.filter((h) => h.neb?.comparison);
+    console.log(
+      `${s.name}: ${s.hops.length} hops (${s.incomplete.length} incomplete), percolating barrier ` +
+        `${fmt(s.percolation?.barrierEv)} eV, ` +
+        (cmp.length
+          ? `${cmp.length} NEB (MAE ${fmt(summarizeNebComparisons(cmp.map((h) => ({ hop: h.hop, ...h.neb!.comparison! }))).maeEv)} eV)`
+          : 'no NEB'),
+    );
+  }
+  for (const d of result.doping)
+    console.log(`${d.dopant}@${d.host}: barrier ${fmt(d.deltaEv)} eV (${fmt(d.deltaPercent, 1)} %) vs pristine`);
+  console.log(`model: ${result.model ? `${result.model.name} (${result.model.id})` : 'none'}`);
+  for (const n of result.notes) console.log(`note: ${n}`);
+  return 0;
+}
+
 export async function run(args: CliArgs): Promise<number> {
   const folders = args.positionals;
   const csv = stringOption(args, 'csv');
+  const datasetOption = stringOption(args, 'dataset');
+  if (folders.length === 0 && datasetOption && (csv || args.json)) return runDataset(args, datasetOption, csv);
   if (folders.length === 0 || (!csv && !args.json)) {
     console.error(
-      'usage: epdi profiles <surface folder>... --csv FILE [--json] [--dataset NAME] [--samples 21] [--mu-li EV --mu-ref bcc|atom|custom] [--e-slab EV]',
+      'usage: epdi profiles <surface folder>... --csv FILE [--json] [--dataset NAME] [--samples 21] [--mu-li EV --mu-ref bcc|atom|custom] [--e-slab EV]\n' +
+        '       epdi profiles --dataset NAME --csv FILE [--json] [--model ID|none] [--surfaces NAME,NAME] [--samples 21]',
     );
     return 2;
   }

@@ -1,5 +1,5 @@
 import Papa from 'papaparse';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { writePoscar } from '@/lib/formats/poscar';
 import { findSites } from '@/lib/surface';
 import type { Structure } from '@/lib/structure/structure';
@@ -422,5 +422,31 @@ describe('switching the mu_Li reference', () => {
     const json = await (await exportJson(new Request('http://x/export.json'), ctx({ id: datasetId }))).json();
     expect(json.provenance.muLi).toMatchObject({ kind: 'atom', muLiEv: -3.5 });
     expect(json.provenance.notes.join(' ')).toContain('re-referenced');
+  });
+});
+
+describe('epdi profiles --dataset', () => {
+  it('writes the same three CSV files as the export endpoints, from the database', async () => {
+    const { mkdtempSync, readFileSync } = await import('node:fs');
+    const path = await import('node:path');
+    const { parseArgs } = await import('@/cli/args');
+    const { run } = await import('@/cli/commands/profiles');
+    const dir = mkdtempSync(path.join(temp.dir, 'cli-'));
+    const log = vi.spyOn(console, 'log').mockImplementation(() => {});
+    const code = await run(parseArgs(['--dataset', 'profiles', '--csv', path.join(dir, 'profiles.csv')]));
+    const printed = log.mock.calls.map((c) => String(c[0])).join('\n');
+    log.mockRestore();
+    expect(code).toBe(0);
+    expect(printed).toContain('MoS2-V: 27 hops (0 incomplete)');
+    for (const file of ['profiles', 'barriers', 'sites']) {
+      const fromApi = (await getCsv(`${file}.csv`)).text;
+      expect(readFileSync(path.join(dir, `${file}.csv`), 'utf8')).toBe(fromApi);
+    }
+    const err = vi.spyOn(console, 'error').mockImplementation(() => {});
+    expect(await run(parseArgs(['--dataset', 'nope', '--csv', path.join(dir, 'x.csv')]))).toBe(1);
+    expect(
+      await run(parseArgs(['--dataset', 'profiles', '--surfaces', 'nope', '--csv', path.join(dir, 'x.csv')])),
+    ).toBe(1);
+    err.mockRestore();
   });
 });
