@@ -3,8 +3,6 @@
 const nextConfig = {
   // Native and wasm-heavy packages stay outside the server bundle.
   serverExternalPackages: ['better-sqlite3', '@prisma/adapter-better-sqlite3', '@tensorflow/tfjs', '@tensorflow/tfjs-backend-wasm'],
-  typedRoutes: false,
-  eslint: undefined,
 };
 
 module.exports = nextConfig;

@@ -2,6 +2,8 @@ import { notFound } from 'next/navigation';
 import { getDataset, listSurfaces } from '@/lib/server/datasets';
 import { UploadPanel } from '@/components/UploadPanel';
 import { DeleteDatasetButton } from '@/components/DeleteDatasetButton';
+import { MepScatter } from '@/components/MepScatter';
+import { mepCorrelation } from '@/lib/server/mep-correlation';
 
 export const dynamic = 'force-dynamic';
 
@@ -9,7 +11,7 @@ export default async function DatasetPage({ params }: { params: Promise<{ id: st
   const { id } = await params;
   const dataset = await getDataset(id);
   if (!dataset) notFound();
-  const surfaces = await listSurfaces(id);
+  const [surfaces, correlation] = await Promise.all([listSurfaces(id), mepCorrelation(id)]);
   const s = dataset.settings;
   return (
     <div className="space-y-8">
@@ -68,6 +70,17 @@ export default async function DatasetPage({ params }: { params: Promise<{ id: st
             </tbody>
           </table>
         )}
+      </section>
+
+      <section aria-labelledby="mep-heading">
+        <h2 id="mep-heading" className="mb-2 text-lg font-semibold">
+          MEP vs binding energy
+        </h2>
+        <p className="mb-2 max-w-3xl text-sm text-slate-600">
+          The mean electrostatic potential around a site (a sphere of {s.mepRadiusA} Å at {s.heightA} Å above the top
+          chalcogen plane) against the DFT binding energy there, per host family: the paper&apos;s first finding.
+        </p>
+        <MepScatter hosts={correlation} />
       </section>
 
       <UploadPanel datasetId={dataset.id} />
