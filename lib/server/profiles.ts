@@ -800,3 +800,20 @@ function datasetReference(
   }
   return null;
 }
+
+/** The dataset's models (newest first) with their prediction counts, for a model picker. */
+export async function modelChoices(
+  datasetId: string,
+): Promise<{ id: string; name: string; createdAt: string; predictions: number }[]> {
+  const rows = await db.model.findMany({
+    where: { datasetId },
+    orderBy: { createdAt: 'desc' },
+    select: { id: true, name: true, createdAt: true, _count: { select: { predictions: true } } },
+  });
+  return rows.map((r) => ({
+    id: r.id,
+    name: r.name,
+    createdAt: r.createdAt.toISOString(),
+    predictions: r._count.predictions,
+  }));
+}

@@ -1,0 +1,202 @@
+import Link from 'next/link';
+import { notFound } from 'next/navigation';
+import { describeReference } from '@/lib/profile';
+import { HttpError } from '@/lib/server/http';
+import { assembleProfiles, modelChoices, type DatasetProfiles } from '@/lib/server/profiles';
+import { DopingSummary } from '@/components/DopingSummary';
+import { MuLiSwitch } from '@/components/MuLiSwitch';
+import { ProfilesExplorer } from '@/components/ProfilesExplorer';
+
+export const dynamic = 'force-dynamic';
+
+const fmt = (v: number | null | undefined, d = 3) => (v === null || v === undefined ? '—' : v.toFixed(d));
+
+export default async function ProfilesPage({
+  params,
+  searchParams,
+}: {
+  params: Promise<{ id: string }>;
+  searchParams: Promise<{ model?: string | string[] }>;
+}) {
+  const { id } = await params;
+  const { model: modelParam } = await searchParams;
+  const model = typeof modelParam === 'string' && modelParam.trim() ? modelParam.trim() : undefined;
+  let result: DatasetProfiles;
+  try {
+    result = await assembleProfiles(id, { model });
+  } catch (err) {
+    if (err instanceof HttpError && err.status === 404) notFound();
+    throw err;
+  }
+  const models = await modelChoices(id);
+  const modelQuery = `model=${encodeURIComponent(result.model?.id ?? 'none')}`;
+  const exportHref = (file: string) => `/api/datasets/${id}/${file}?${modelQuery}`;
+  const hops = result.surfaces.flatMap((s) => s.hops);
+  const incomplete = result.surfaces.flatMap((s) => s.incomplete.map((h) => ({ surface: s.name, ...h })));
+
+  return (
+    <div className="space-y-8">
+      <section className="space-y-2">
+        <p className="text-sm">
+          <Link href={`/datasets/${id}`} className="text-indigo-700 hover:underline">
+            ← {result.dataset.name}
+          </Link>
+        </p>
+        <h1 className="text-2xl font-semibold">Profiles and barriers</h1>
+        <p className="text-sm text-slate-600">
+          Binding energies on{' '}
+          {result.reference ? describeReference(result.reference) : 'an unknown or mixed μ_Li reference'} ·{' '}
+          {hops.length} complete hops, {incomplete.length} incomplete · predictions:{' '}
+          {result.model ? `${result.model.name} (${result.model.backbone}/${result.model.head})` : 'none (DFT only)'}
+        </p>
+        <div className="flex flex-wrap items-end gap-6">
+          <form method="get" className="flex items-end gap-2 text-sm" aria-label="Model">
+            <label className="flex flex-col">
+              <span className="text-xs text-slate-600">Model for missing energies</span>
+              <select
+                name="model"
+                defaultValue={result.model?.id ?? 'none'}
+                className="rounded border border-slate-300 px-2 py-1"
+              >
+                <option value="none">none (DFT only)</option>
+                {models.map((m) => (
+                  <option key={m.id} value={m.id}>
+                    {m.name} ({m.predictions} predictions)
+                  </option>
+                ))}
+              </select>
+            </label>
+            <button type="submit" className="rounded border border-slate-300 bg-white px-3 py-1 hover:bg-slate-50">
+              Show
+            </button>
+          </form>
+          <MuLiSwitch
+            datasetId={id}
+            reference={result.dataset.muLiReference}
+            muLiEv={result.dataset.muLiEv ?? result.reference?.muLiEv ?? null}
+          />
+        </div>
+      </section>
+
+      <section aria-labelledby="downloads-heading" className="space-y-2">
+        <h2 id="downloads-heading" className="text-lg font-semibold">
+          Downloads
+        </h2>
+        <div className="flex flex-wrap gap-3 text-sm">
+          {(
+            [
+              ['export/profiles.csv', 'Download profiles.csv'],
+              ['export/barriers.csv', 'Download barriers.csv'],
+              ['export/sites.csv', 'Download sites.csv'],
+              ['export.json', 'Download export.json'],
+            ] as const
+          ).map(([file, label]) => (
+            <a
+              key={file}
+              href={exportHref(file)}
+              download
+              className="rounded border border-indigo-300 bg-white px-3 py-1.5 text-indigo-700 hover:bg-indigo-50"
+            >
+              {label}
+            </a>
+          ))}
+        </div>
+        <p className="text-xs text-slate-500">
+          CSV files start with one `#` provenance line (dataset, μ_Li reference, model, units); column units are in the
+          names (_eV, _A, _V).
+        </p>
+      </section>
+
+      <section aria-labelledby="hops-heading" className="space-y-2">
+        <h2 id="hops-heading" className="text-lg font-semibold">
+          Hops
+        </h2>
+        <ProfilesExplorer hops={hops} />
+      </section>
+
+      <section aria-labelledby="surfaces-heading" className="space-y-2">
+        <h2 id="surfaces-heading" className="text-lg font-semibold">
+          Percolating barriers
+        </h2>
+        <table className="w-full rounded border border-slate-200 bg-white text-sm" aria-label="Percolating barriers">
+          <thead className="bg-slate-100 text-left text-slate-600">
+            <tr>
+              <th className="px-3 py-2">Surface</th>
+              <th className="px-3 py-2">Host</th>
+              <th className="px-3 py-2">Dopant</th>
+              <th className="px-3 py-2 text-right">Hops</th>
+              <th className="px-3 py-2 text-right">Percolating barrier (eV)</th>
+              <th className="px-3 py-2">Ground site · bottleneck hop</th>
+            </tr>
+          </thead>
+          <tbody>
+            {result.surfaces.map((s) => (
+              <tr key={s.id} className="border-t border-slate-100">
+                <td className="px-3 py-2 font-medium">{s.name}</td>
+                <td className="px-3 py-2">{s.host}</td>
+                <td className="px-3 py-2">{s.dopant ?? 'pristine'}</td>
+                <td className="px-3 py-2 text-right">
+                  {s.hops.length}
+                  {s.incomplete.length > 0 && (
+                    <span className="text-xs text-slate-500"> (+{s.incomplete.length} incomplete)</span>
+                  )}
+                </td>
+                <td className="px-3 py-2 text-right font-mono">{fmt(s.percolation?.barrierEv)}</td>
+                <td className="px-3 py-2 text-xs text-slate-600">
+                  {s.percolation
+                    ? `${s.percolation.groundSite} · ${s.percolation.bottleneckHop}`
+                    : 'no percolating path among the complete hops'}
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </section>
+
+      <section aria-labelledby="doping-heading" className="space-y-2">
+        <h2 id="doping-heading" className="text-lg font-semibold">
+          Doping effect
+        </h2>
+        <DopingSummary effects={result.doping} />
+      </section>
+
+      {result.nebSummary && (
+        <section aria-labelledby="neb-heading" className="space-y-1 text-sm">
+          <h2 id="neb-heading" className="text-lg font-semibold">
+            NEB comparison
+          </h2>
+          <p>
+            {result.nebSummary.hops} hops, {result.nebSummary.points} images: profile MAE {fmt(result.nebSummary.maeEv)}{' '}
+            eV, max error {fmt(result.nebSummary.maxAbsErrorEv)} eV, barrier MAE {fmt(result.nebSummary.barrierMaeEv)}{' '}
+            eV.
+          </p>
+        </section>
+      )}
+
+      {(result.notes.length > 0 || incomplete.length > 0) && (
+        <section aria-labelledby="notes-heading" className="space-y-2 text-sm">
+          <h2 id="notes-heading" className="text-lg font-semibold">
+            Notes
+          </h2>
+          <ul className="list-disc space-y-1 pl-5 text-slate-700">
+            {result.notes.map((n, i) => (
+              <li key={i}>{n}</li>
+            ))}
+          </ul>
+          {incomplete.length > 0 && (
+            <details>
+              <summary className="cursor-pointer text-slate-600">Incomplete hops ({incomplete.length})</summary>
+              <ul className="mt-1 grid grid-cols-1 gap-1 text-xs text-slate-600 md:grid-cols-2">
+                {incomplete.map((h) => (
+                  <li key={h.hopId}>
+                    {h.surface} {h.hop} ({h.from}→{h.saddle}→{h.to}): no energy for {h.missing.join(', ')}
+                  </li>
+                ))}
+              </ul>
+            </details>
+          )}
+        </section>
+      )}
+    </div>
+  );
+}
