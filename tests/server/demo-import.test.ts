@@ -1,0 +1,66 @@
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import Papa from 'papaparse';
+import { afterAll, describe, expect, it } from 'vitest';
+import { parsePoscar } from '@/lib/formats/poscar';
+import { findSites } from '@/lib/surface';
+import { setupTempDatabase } from './helpers';
+
+const temp = setupTempDatabase();
+afterAll(() => temp.cleanup());
+
+const { importFolders } = await import('@/lib/server/import-folder');
+const { db } = await import('@/lib/server/db');
+
+const demoDir = path.resolve(__dirname, '..', '..', 'data', 'demo');
+const surfaces = existsSync(demoDir)
+  ? readdirSync(demoDir).filter(
+      (d) => existsSync(path.join(demoDir, d, 'POSCAR')) && existsSync(path.join(demoDir, d, 'LOCPOT.gz')),
+    )
+  : [];
+
+interface LabelCsvRow {
+  site: string;
+  kind: string;
+  x: number;
+  y: number;
+  z: number;
+  E_total_eV: number;
+  E_b_eV: number;
+}
+
+describe('the DFT demo dataset (scripts/dft output)', () => {
+  it.each(surfaces)('%s: the generated POSCAR has the site counts of a 3x3 MX2 slab', (name) => {
+    const meta = JSON.parse(readFileSync(path.join(demoDir, name, 'meta.json'), 'utf8'));
+    const structure = parsePoscar(readFileSync(path.join(demoDir, name, 'POSCAR'))).structure;
+    const { counts } = findSites(structure);
+    const hollow = meta.phase === '1T' ? 'H_X' : 'H';
+    expect([counts.T_M, counts[hollow], counts.bridge]).toEqual([9, 9, 27]);
+  });
+
+  it('imports one real surface folder: every label lands on a site of its kind with the file energies', async () => {
+    expect(surfaces.length).toBeGreaterThan(0);
+    const name = surfaces[0];
+    const { surfaces: stored, extractions } = await importFolders('demo', [path.join(demoDir, name)]);
+    expect(stored).toHaveLength(1);
+    const rows = Papa.parse<LabelCsvRow>(readFileSync(path.join(demoDir, name, 'labels.csv'), 'utf8'), {
+      header: true,
+      dynamicTyping: true,
+      skipEmptyLines: true,
+    }).data;
+    expect(extractions[0].unmatchedLabels).toEqual([]);
+    expect(extractions[0].labelsMatched).toBe(rows.length);
+    const meta = JSON.parse(readFileSync(path.join(demoDir, name, 'meta.json'), 'utf8'));
+    const labels = await db.label.findMany({ include: { site: true } });
+    for (const row of rows) {
+      const label = labels.find((l) => JSON.parse(l.provenance).site === row.site)!;
+      expect(label.site.kind).toBe(row.kind);
+      expect(label.eTotalEv).toBeCloseTo(row.E_total_eV, 6);
+      // The file's E_b is E_total - E_slab - mu_Li(bcc) from meta.json: check that the three agree.
+      expect(row.E_b_eV).toBeCloseTo(row.E_total_eV - meta.E_slab_eV - meta.mu_Li_eV, 4);
+      expect(label.eBindingEv).toBeCloseTo(row.E_b_eV, 6);
+      expect(JSON.parse(label.provenance).matchDistanceA).toBeLessThan(0.3);
+    }
+    expect(await db.site.count()).toBe(45);
+  });
+});
