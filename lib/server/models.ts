@@ -1,0 +1,237 @@
+/**
+ * Trained models of a dataset: the zip from lib/ml's modelToZip stored as-is (export returns the same bytes), metadata
+ * columns for listing, and predictions per site (replaced as a whole per model). Training happens in the browser
+ * (TrainingPanel) or, for closed-form models, in a Node job here (`startServerTraining`).
+ */
+import { z } from 'zod';
+import { modelFromZip } from '@/lib/ml/persist';
+import { MlError } from '@/lib/ml/errors';
+import type { ModelSpec, ModelState } from '@/lib/ml/models';
+import { db } from './db';
+import { HttpError } from './http';
+
+/** Model types the app knows (lib/ml ModelSpec['type']). */
+export const MODEL_TYPES = ['mean', 'mep-linear', 'pixel-ridge', 'descriptor-gp', 'frozen-ridge', 'frozen-mlp', 'finetune', 'cnn'] as const;
+
+export const modelSpecSchema = z
+  .object({ type: z.enum(MODEL_TYPES), backbone: z.string().min(1).max(100).optional() })
+  .passthrough()
+  .refine((s) => !['frozen-ridge', 'frozen-mlp', 'finetune'].includes(s.type) || !!s.backbone, {
+    message: 'this model type needs a backbone',
+    path: ['backbone'],
+  });
+
+/** Metadata sent with a model zip by the browser. */
+export const modelMetaSchema = z.object({
+  name: z.string().trim().min(1).max(200),
+  spec: modelSpecSchema,
+  metrics: z.record(z.string(), z.unknown()).default({}),
+  trainingSiteIds: z.array(z.string().min(1)).default([]),
+  backend: z.string().max(40).optional(),
+  settings: z.record(z.string(), z.unknown()).default({}),
+});
+export type ModelMeta = z.infer<typeof modelMetaSchema>;
+
+export const predictionsSchema = z
+  .array(
+    z.object({
+      siteId: z.string().min(1),
+      valueEv: z.number().finite(),
+      sigmaEv: z.number().finite().nonnegative().nullable().optional(),
+    }),
+  )
+  .max(200_000);
+export type PredictionInput = z.infer<typeof predictionsSchema>[number];
+
+export interface ModelView {
+  id: string;
+  datasetId: string;
+  name: string;
+  backbone: string;
+  head: string;
+  spec: unknown;
+  backend: string | null;
+  settings: Record<string, unknown>;
+  metrics: Record<string, unknown>;
+  trainingSiteCount: number;
+  predictions: number;
+  bytes: number;
+  createdAt: string;
+}
+
+const viewSelect = {
+  id: true,
+  datasetId: true,
+  name: true,
+  backbone: true,
+  head: true,
+  settingsJson: true,
+  metricsJson: true,
+  trainingSiteIdsJson: true,
+  createdAt: true,
+  _count: { select: { predictions: true } },
+} as const;
+
+type ViewRow = {
+  id: string;
+  datasetId: string;
+  name: string;
+  backbone: string;
+  head: string;
+  settingsJson: string;
+  metricsJson: string;
+  trainingSiteIdsJson: string;
+  createdAt: Date;
+  _count: { predictions: number };
+};
+
+function toView(row: ViewRow, bytes: number): ModelView {
+  const settings = JSON.parse(row.settingsJson) as Record<string, unknown>;
+  return {
+    id: row.id,
+    datasetId: row.datasetId,
+    name: row.name,
+    backbone: row.backbone,
+    head: row.head,
+    spec: settings.spec ?? null,
+    backend: typeof settings.backend === 'string' ? settings.backend : null,
+    settings,
+    metrics: JSON.parse(row.metricsJson) as Record<string, unknown>,
+    trainingSiteCount: (JSON.parse(row.trainingSiteIdsJson) as unknown[]).length,
+    predictions: row._count.predictions,
+    bytes,
+    createdAt: row.createdAt.toISOString(),
+  };
+}
+
+async function requireDataset(datasetId: string): Promise<void> {
+  const d = await db.dataset.findUnique({ where: { id: datasetId }, select: { id: true } });
+  if (!d) throw new HttpError(404, 'no_dataset', `dataset ${datasetId} does not exist`);
+}
+
+/** Parse a model zip, mapping a bad file to 422. */
+export function readModelZip(bytes: Uint8Array): ModelState {
+  try {
+    return modelFromZip(bytes);
+  } catch (e) {
+    if (e instanceof MlError || e instanceof SyntaxError) throw new HttpError(422, 'bad_model_file', e.message);
+    throw e;
+  }
+}
+
+/** Store a model zip with its metadata. Training site ids must be sites of the dataset unless `checkSites` is off. */
+export async function createModel(
+  datasetId: string,
+  zip: Uint8Array,
+  meta: ModelMeta,
+  opts: { checkSites?: boolean } = {},
+): Promise<ModelView> {
+  await requireDataset(datasetId);
+  const state = readModelZip(zip);
+  const spec = meta.spec as ModelSpec;
+  if (state.spec?.type !== spec.type)
+    throw new HttpError(422, 'spec_mismatch', `metadata says ${spec.type} but the zip holds a ${state.spec?.type} model`);
+  if (opts.checkSites !== false && meta.trainingSiteIds.length) {
+    const found = await db.site.count({ where: { id: { in: meta.trainingSiteIds }, surface: { datasetId } } });
+    if (found !== new Set(meta.trainingSiteIds).size)
+      throw new HttpError(422, 'unknown_sites', `${new Set(meta.trainingSiteIds).size - found} training site ids are not sites of this dataset`);
+  }
+  const row = await db.model.create({
+    data: {
+      datasetId,
+      name: meta.name,
+      backbone: 'backbone' in spec && spec.backbone ? spec.backbone : 'none',
+      head: spec.type,
+      settingsJson: JSON.stringify({ ...meta.settings, spec, backend: meta.backend ?? null, imageSettings: state.imageSettings }),
+      metricsJson: JSON.stringify(meta.metrics),
+      trainingSiteIdsJson: JSON.stringify(meta.trainingSiteIds),
+      artefacts: new Uint8Array(zip),
+    },
+    select: viewSelect,
+  });
+  return toView(row, zip.byteLength);
+}
+
+/** Import a zip exported earlier (from this or another app): its meta.json supplies name, spec, metrics, training ids. */
+export async function importModel(datasetId: string, zip: Uint8Array, name?: string): Promise<ModelView & { matchedTrainingSites: number }> {
+  await requireDataset(datasetId);
+  const state = readModelZip(zip);
+  const spec = modelSpecSchema.safeParse(state.spec);
+  if (!spec.success) throw new HttpError(422, 'bad_model_file', `meta.json has an unknown model spec: ${spec.error.issues[0]?.message}`);
+  const ids = Array.isArray(state.trainIds) ? state.trainIds.filter((x): x is string => typeof x === 'string') : [];
+  const matched = ids.length ? await db.site.count({ where: { id: { in: ids }, surface: { datasetId } } }) : 0;
+  const metrics = (state.metrics ?? {}) as Record<string, unknown>;
+  const view = await createModel(
+    datasetId,
+    zip,
+    {
+      name: name?.trim() || state.name || spec.data.type,
+      spec: spec.data,
+      metrics,
+      trainingSiteIds: ids,
+      backend: typeof metrics.backend === 'string' ? metrics.backend : undefined,
+      settings: { imported: true },
+    },
+    { checkSites: false },
+  );
+  return { ...view, matchedTrainingSites: matched };
+}
+
+export async function listModels(datasetId: string): Promise<ModelView[]> {
+  await requireDataset(datasetId);
+  const rows = await db.model.findMany({ where: { datasetId }, orderBy: { createdAt: 'desc' }, select: viewSelect });
+  const sizes = await db.$queryRaw<{ id: string; n: number | bigint | null }[]>`SELECT id, length(artefacts) AS n FROM Model WHERE datasetId = ${datasetId}`;
+  const size = new Map(sizes.map((s) => [s.id, Number(s.n ?? 0)]));
+  return rows.map((r) => toView(r, size.get(r.id) ?? 0));
+}
+
+export async function getModel(id: string): Promise<ModelView> {
+  const row = await db.model.findUnique({ where: { id }, select: { ...viewSelect, artefacts: true } });
+  if (!row) throw new HttpError(404, 'no_model', `model ${id} does not exist`);
+  return toView(row, row.artefacts?.byteLength ?? 0);
+}
+
+/** The stored zip, byte for byte, with a file name for downloads. */
+export async function modelZip(id: string): Promise<{ bytes: Uint8Array; fileName: string }> {
+  const row = await db.model.findUnique({ where: { id }, select: { name: true, artefacts: true } });
+  if (!row) throw new HttpError(404, 'no_model', `model ${id} does not exist`);
+  if (!row.artefacts) throw new HttpError(404, 'no_artefacts', `model ${id} has no stored artefacts`);
+  const slug = row.name.replace(/[^A-Za-z0-9._+-]+/g, '_').replace(/^_+|_+$/g, '') || 'model';
+  return { bytes: new Uint8Array(row.artefacts), fileName: `${slug}.zip` };
+}
+
+export async function deleteModel(id: string): Promise<void> {
+  const { count } = await db.model.deleteMany({ where: { id } });
+  if (count === 0) throw new HttpError(404, 'no_model', `model ${id} does not exist`);
+}
+
+/**
+ * Replace a model's predictions with `rows` in one transaction. Every site must belong to the model's dataset and
+ * appear once (422 otherwise).
+ */
+export async function replacePredictions(modelId: string, rows: readonly PredictionInput[]): Promise<{ stored: number; replaced: number }> {
+  const model = await db.model.findUnique({ where: { id: modelId }, select: { datasetId: true } });
+  if (!model) throw new HttpError(404, 'no_model', `model ${modelId} does not exist`);
+  const ids = rows.map((r) => r.siteId);
+  const unique = new Set(ids);
+  if (unique.size !== ids.length) throw new HttpError(422, 'duplicate_sites', 'a site appears more than once');
+  const known = await db.site.findMany({ where: { id: { in: [...unique] }, surface: { datasetId: model.datasetId } }, select: { id: true } });
+  if (known.length !== unique.size) {
+    const k = new Set(known.map((s) => s.id));
+    const missing = ids.filter((id) => !k.has(id));
+    throw new HttpError(422, 'unknown_sites', `${missing.length} site ids are not sites of this model's dataset (first: ${missing[0]})`);
+  }
+  return db.$transaction(async (tx) => {
+    const { count } = await tx.prediction.deleteMany({ where: { modelId } });
+    const created = await tx.prediction.createMany({
+      data: rows.map((r) => ({ modelId, siteId: r.siteId, valueEv: r.valueEv, sigmaEv: r.sigmaEv ?? null })),
+    });
+    return { stored: created.count, replaced: count };
+  });
+}
+
+export async function listPredictions(modelId: string): Promise<{ siteId: string; valueEv: number; sigmaEv: number | null }[]> {
+  const model = await db.model.findUnique({ where: { id: modelId }, select: { id: true } });
+  if (!model) throw new HttpError(404, 'no_model', `model ${modelId} does not exist`);
+  return db.prediction.findMany({ where: { modelId }, orderBy: { siteId: 'asc' }, select: { siteId: true, valueEv: true, sigmaEv: true } });
+}

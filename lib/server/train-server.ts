@@ -1,0 +1,126 @@
+/**
+ * Training in Node for machines without a usable GPU in the browser: closed-form models only (descriptor-gp,
+ * pixel-ridge, mep-linear, mean), which need no tensors. A job fits the model on every labelled site of the dataset,
+ * evaluates it against the baselines on the same splits, stores it (zip + metrics) and its predictions for every
+ * unlabelled site.
+ */
+import { z } from 'zod';
+import { parseEpdiBatch, samplesFromBatch } from '@/lib/ml/batch';
+import { compareModels, type ComparisonTable, type Protocol } from '@/lib/ml/evaluate';
+import { datasetRangeEv } from '@/lib/ml/image';
+import { fitModel, modelName, type MlContext, type ModelSpec } from '@/lib/ml/models';
+import { modelToZip } from '@/lib/ml/persist';
+import { isLabelled } from '@/lib/ml/types';
+import { epdiBatch } from './epdi-batch';
+import { HttpError } from './http';
+import { startJob } from './jobs';
+import { createModel, replacePredictions } from './models';
+import { db } from './db';
+
+export const serverSpecSchema = z.discriminatedUnion('type', [
+  z.object({ type: z.literal('mean') }),
+  z.object({ type: z.literal('mep-linear') }),
+  z.object({ type: z.literal('pixel-ridge'), size: z.number().int().min(2).max(64).optional(), ensemble: z.number().int().min(0).max(64).optional() }),
+  z.object({ type: z.literal('descriptor-gp'), kernel: z.enum(['rbf', 'matern52']).optional() }),
+]);
+
+export const trainServerSchema = z.object({
+  spec: serverSpecSchema,
+  name: z.string().trim().min(1).max(200).optional(),
+  seed: z.number().int().min(0).max(2 ** 31).default(1),
+  protocol: z
+    .discriminatedUnion('kind', [
+      z.object({ kind: z.literal('paper'), fraction: z.number().gt(0).lt(1).default(0.33), repeats: z.number().int().min(1).max(50).default(10) }),
+      z.object({ kind: z.literal('kfold'), k: z.number().int().min(2).max(20).default(5), repeats: z.number().int().min(1).max(10).default(1) }),
+      z.object({ kind: z.literal('none') }),
+    ])
+    .optional(),
+});
+export type TrainServerInput = z.infer<typeof trainServerSchema>;
+
+export interface TrainServerResult {
+  modelId: string;
+  model: string;
+  nTrain: number;
+  predictions: number;
+  seconds: number;
+  comparison: ComparisonTable | null;
+}
+
+/** The default evaluation: the paper split when there are labelled saddles, else 5-fold CV, else none. */
+function defaultProtocol(nLabelled: number, nSaddles: number): Protocol | null {
+  if (nSaddles >= 3) return { kind: 'paper', fraction: 0.33, repeats: 10 };
+  if (nLabelled >= 6) return { kind: 'kfold', k: 5 };
+  return null;
+}
+
+/** Check the request and start the job; returns the job id. */
+export async function startServerTraining(datasetId: string, input: TrainServerInput): Promise<string> {
+  const dataset = await db.dataset.findUnique({ where: { id: datasetId }, select: { id: true } });
+  if (!dataset) throw new HttpError(404, 'no_dataset', `dataset ${datasetId} does not exist`);
+  const labelled = await db.site.count({ where: { surface: { datasetId }, epdi: { not: null }, labels: { some: { eBindingEv: { not: null } } } } });
+  if (labelled < 3) throw new HttpError(422, 'not_enough_data', `training needs at least 3 labelled sites with EPDIs, found ${labelled}`);
+  return startJob('train-server', { datasetId, input }, async (report) => {
+    const t0 = Date.now();
+    report(0.02, 'loading EPDIs');
+    const batch = parseEpdiBatch(await epdiBatch(datasetId));
+    const samples = samplesFromBatch(batch);
+    const train = samples.filter(isLabelled);
+    const spec = input.spec as ModelSpec;
+    const ctx: MlContext = { imageSettings: { rangeEv: batch.header.rangeEv ?? datasetRangeEv(samples) }, seed: input.seed };
+    const protocol: Protocol | null =
+      input.protocol?.kind === 'none'
+        ? null
+        : (input.protocol ?? defaultProtocol(train.length, train.filter((s) => s.isSaddle).length));
+    let comparison: ComparisonTable | null = null;
+    if (protocol) {
+      report(0.1, 'evaluating against the baselines');
+      const baselines: ModelSpec[] = [{ type: 'mean' }, { type: 'mep-linear' }, { type: 'pixel-ridge' }].filter(
+        (b) => modelName(b as ModelSpec) !== modelName(spec),
+      ) as ModelSpec[];
+      comparison = await compareModels([spec, ...baselines], samples, protocol, ctx);
+    }
+    report(0.7, `fitting ${modelName(spec)} on ${train.length} labelled sites`);
+    const model = await fitModel(spec, train, ctx);
+    const unlabelled = samples.filter((s) => !isLabelled(s));
+    const preds = await model.predict(unlabelled);
+    const state = await model.state();
+    const mine = comparison?.results.find((r) => r.model === modelName(spec));
+    const metrics: Record<string, unknown> = {
+      backend: 'node',
+      nTrain: train.length,
+      trainSeconds: (Date.now() - t0) / 1000,
+      protocol: comparison?.description ?? null,
+      maeEv: mine?.maeEv.mean ?? null,
+      maeStdEv: mine?.maeEv.std ?? null,
+      rmseEv: mine?.rmseEv.mean ?? null,
+      r2: mine?.r2.mean ?? null,
+      coverage90: mine?.coverage90 ?? null,
+      comparison: comparison?.results.map((r) => ({ model: r.model, maeEv: r.maeEv, rmseEv: r.rmseEv, r2: r.r2, coverage90: r.coverage90 ?? null, error: r.error ?? null })) ?? null,
+    };
+    state.metrics = metrics;
+    model.dispose();
+    report(0.9, 'storing the model and its predictions');
+    const view = await createModel(datasetId, modelToZip(state), {
+      name: input.name ?? `${modelName(spec)} (server)`,
+      spec: spec as never,
+      metrics,
+      trainingSiteIds: train.map((s) => s.id),
+      backend: 'node',
+      settings: { trainedOn: 'server', seed: input.seed },
+    });
+    const stored = await replacePredictions(
+      view.id,
+      preds.map((p) => ({ siteId: p.id, valueEv: p.meanEv, sigmaEv: p.sigmaEv ?? null })),
+    );
+    const result: TrainServerResult = {
+      modelId: view.id,
+      model: modelName(spec),
+      nTrain: train.length,
+      predictions: stored.stored,
+      seconds: (Date.now() - t0) / 1000,
+      comparison,
+    };
+    return result;
+  });
+}
