@@ -34,14 +34,21 @@ export function cssColourOf(v: number, scale: ColourScale): string {
   return `rgb(${Math.round(r * 255)}, ${Math.round(g * 255)}, ${Math.round(b * 255)})`;
 }
 
-/** A CSS linear-gradient for a horizontal colour bar, low values on the left. */
-export function colourBarGradient(colormap: ColormapName, stops = 11): string {
-  const parts: string[] = [];
+/** Evenly spaced gradient stops of a colormap: offset in [0, 1] and CSS colour. */
+export function colourStops(colormap: ColormapName, stops = 11): { offset: number; css: string }[] {
+  const out: { offset: number; css: string }[] = [];
   for (let i = 0; i < stops; i++) {
     const t = i / (stops - 1);
-    parts.push(`${cssColourOf(t, { range: [0, 1], colormap })} ${(t * 100).toFixed(1)}%`);
+    out.push({ offset: t, css: cssColourOf(t, { range: [0, 1], colormap }) });
   }
-  return `linear-gradient(to right, ${parts.join(', ')})`;
+  return out;
+}
+
+/** A CSS linear-gradient for a horizontal colour bar, low values on the left. */
+export function colourBarGradient(colormap: ColormapName, stops = 11): string {
+  return `linear-gradient(to right, ${colourStops(colormap, stops)
+    .map((s) => `${s.css} ${(s.offset * 100).toFixed(1)}%`)
+    .join(', ')})`;
 }
 
 /**

@@ -4,3 +4,4 @@ export * from './colour-scale';
 export * from './binary-body';
 export * from './slice';
 export * from './marching-cubes';
+export * from './surface-model';

@@ -1,3 +1,4 @@
+import Link from 'next/link';
 import { notFound } from 'next/navigation';
 import { getDataset, listSurfaces } from '@/lib/server/datasets';
 import { UploadPanel } from '@/components/UploadPanel';
@@ -54,7 +55,11 @@ export default async function DatasetPage({ params }: { params: Promise<{ id: st
             <tbody>
               {surfaces.map((row) => (
                 <tr key={row.id} className="border-t border-slate-100">
-                  <td className="px-3 py-2 font-medium">{row.name}</td>
+                  <td className="px-3 py-2 font-medium">
+                    <Link href={`/datasets/${dataset.id}/surfaces/${row.id}`} className="text-indigo-700 hover:underline">
+                      {row.name}
+                    </Link>
+                  </td>
                   <td className="px-3 py-2">
                     {row.host ?? '—'}
                     {row.phase ? ` (${row.phase})` : ''}
