@@ -232,7 +232,7 @@ export function UploadPanel({ datasetId }: { datasetId: string }) {
                         </div>
                         {failedHere && st.phase === 'failed' && (
                           <p role="alert" className="mt-1 text-xs text-red-700">
-                            {st.line ? `line ${st.line}: ` : ''}
+                            {st.line && !st.message.includes(`line ${st.line}`) ? `line ${st.line}: ` : ''}
                             {st.message}
                           </p>
                         )}

@@ -11,7 +11,9 @@ const host = process.env.HOST ?? '127.0.0.1';
 const port = process.env.PORT ?? '3000';
 const bin = (name) => path.join(root, 'node_modules', '.bin', name);
 
-mkdirSync(path.join(root, 'data'), { recursive: true });
+// SQLite creates the database file but not its folder.
+const dbUrl = process.env.DATABASE_URL ?? 'file:./data/epdi.db';
+mkdirSync(path.dirname(path.resolve(root, dbUrl.replace(/^file:/, ''))), { recursive: true });
 const migrate = spawnSync(bin('prisma'), ['migrate', 'deploy'], { cwd: root, stdio: 'inherit' });
 if (migrate.status !== 0) process.exit(migrate.status ?? 1);
 

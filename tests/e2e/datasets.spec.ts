@@ -1,5 +1,5 @@
 import { expect, test } from '@playwright/test';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 
@@ -28,11 +28,11 @@ test.describe('datasets and uploads', () => {
     const file = path.join(dir, 'POSCAR');
     writeFileSync(file, poscar);
     await page.getByLabel('Files to upload').setInputFiles(file);
-    await expect(page.getByText('stored: POSCAR')).toBeVisible();
+    await expect(page.getByText('stored: MoS2 unit cell')).toBeVisible();
 
     await page.reload();
     const table = page.getByRole('table', { name: 'Surfaces' });
-    await expect(table.getByRole('cell', { name: 'POSCAR', exact: true })).toBeVisible();
+    await expect(table.getByRole('cell', { name: 'MoS2 unit cell', exact: true })).toBeVisible();
     await expect(table.getByRole('cell', { name: 'MoS2', exact: true })).toBeVisible();
     await page.screenshot({ path: 'test-results/screenshots/dataset.png', fullPage: true });
   });
@@ -44,11 +44,21 @@ test.describe('datasets and uploads', () => {
     await page.getByRole('button', { name: 'Create dataset' }).click();
     await expect(page.getByRole('heading', { name })).toBeVisible();
 
-    const dir = mkdtempSync(path.join(os.tmpdir(), 'epdi-e2e-bad-'));
-    writeFileSync(path.join(dir, 'POSCAR'), poscar);
-    writeFileSync(path.join(dir, 'labels.csv'), 'site,kind,x,y,z,E_total_eV\na,T_M,0,0,oops,-1\n');
-    await page.getByLabel('Files to upload').setInputFiles([path.join(dir, 'POSCAR'), path.join(dir, 'labels.csv')]);
-    await expect(page.getByRole('alert')).toContainText('line 2');
-    await expect(page.getByRole('button', { name: /Retry/ })).toBeVisible();
+    // One folder holding two surface folders: 'good' lands, 'bad' shows its error next to labels.csv.
+    const root = mkdtempSync(path.join(os.tmpdir(), 'epdi-e2e-bad-'));
+    const upload = path.join(root, 'run');
+    mkdirSync(path.join(upload, 'good'), { recursive: true });
+    mkdirSync(path.join(upload, 'bad'), { recursive: true });
+    writeFileSync(path.join(upload, 'good', 'POSCAR'), poscar);
+    writeFileSync(path.join(upload, 'bad', 'POSCAR'), poscar);
+    writeFileSync(path.join(upload, 'bad', 'labels.csv'), 'site,kind,x,y,z,E_total_eV\na,T_M,0,0,oops,-1\n');
+    await page.getByLabel('Folder to upload').setInputFiles(upload);
+    await expect(page.getByRole('alert').filter({ hasText: 'labels.csv' })).toContainText('line 2');
+    await expect(page.getByRole('button', { name: 'Retry run/bad' })).toBeVisible();
+    await expect(page.getByText('stored: good')).toBeVisible();
+    await page.reload();
+    const table = page.getByRole('table', { name: 'Surfaces' });
+    await expect(table.getByRole('cell', { name: 'good', exact: true })).toBeVisible();
+    await expect(table.getByRole('cell', { name: 'bad', exact: true })).toHaveCount(0);
   });
 });

@@ -75,6 +75,12 @@ describe('upload endpoint', () => {
     ]);
   });
 
+  it('names a surface sent without a folder or name after its POSCAR comment', async () => {
+    const res = await send(multipart([['POSCAR', poscar.replace('MoS2 cell', 'MoS2 from comment')]]));
+    expect(res.status).toBe(201);
+    expect((await res.json()).surfaces[0].name).toBe('MoS2 from comment');
+  });
+
   it('stores a surface folder (POSCAR, LOCPOT, labels.csv, meta.json) with its grid, labels and job', async () => {
     const { files, dims, structure } = smallSurfaceFiles();
     const jobId = crypto.randomUUID();

@@ -37,7 +37,7 @@ export async function importUpload(
   try {
     report(0, 'receiving files');
     const { files, fields } = await receiveMultipart(body, contentType, dir, maxFileBytes());
-    const fallbackName = (fields.surface ?? '').trim() || defaultSurfaceName(files);
+    const fallbackName = (fields.surface ?? '').trim();
     const { parsed, skipped } = await understandFiles(files, fallbackName, report);
     report(0.9, 'storing');
     const surfaces = await storeSurfaces(datasetId, parsed);
@@ -59,7 +59,8 @@ export async function importUpload(
 
 /**
  * Understand a set of files (uploaded to a temporary folder, or a folder on disk): check each one, group them into
- * surface folders and parse every surface. Throws UploadError (4xx, naming the file) on the first problem.
+ * surface folders and parse every surface. Files sent without a folder form a surface named `fallbackName`, or, when
+ * that is empty, after the structure's comment line. Throws UploadError (4xx, naming the file) on the first problem.
  */
 export async function understandFiles(
   files: ReceivedFile[],
@@ -99,16 +100,6 @@ async function sniffFiles(files: ReceivedFile[]): Promise<Map<string, SniffedFor
     }
   }
   return out;
-}
-
-/** A surface name for files sent without a folder: the structure file's name, else the first file's. */
-function defaultSurfaceName(files: ReceivedFile[]): string {
-  const base = (p: string) => p.split('/').pop()!.replace(/\.gz$/i, '');
-  const structure = files.find(
-    (f) => /^(POSCAR|CONTCAR|LOCPOT)/i.test(base(f.path)) || /\.(vasp|cube?)$/i.test(f.path),
-  );
-  const name = base((structure ?? files[0]).path).replace(/\.(vasp|cube|cub)$/i, '');
-  return name || 'surface';
 }
 
 /** Remove temporary folders left by uploads a killed server never finished. */

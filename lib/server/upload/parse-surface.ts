@@ -249,7 +249,7 @@ export async function parseSurfaceBundle(
   const nebRuns = await readNebRuns(bundle, fileOf);
   const composition = inferHostComposition(structure.species);
   return {
-    name: bundle.name,
+    name: bundle.name || surfaceNameFromComment(structure, bundle),
     root: bundle.root,
     structure,
     potential,
@@ -264,6 +264,16 @@ export async function parseSurfaceBundle(
       return { path: f.path, bytes: r.bytes, sha256: r.sha256, role: f.role };
     }),
   };
+}
+
+/** A name for a surface sent without a folder: the POSCAR comment (VASP's system name), else the first file's name. */
+function surfaceNameFromComment(structure: Structure, bundle: SurfaceBundle): string {
+  const comment = structure.comment
+    .replace(/[^\w .+()=-]/g, ' ')
+    .replace(/\s+/g, ' ')
+    .trim()
+    .slice(0, 60);
+  return comment || bundle.files[0].path.split('/').pop()!;
 }
 
 async function readLabels(file: ReceivedFile): Promise<RawLabel[]> {
