@@ -117,7 +117,11 @@ export async function compareModels(
   samples: readonly Sample[],
   protocol: Protocol,
   ctx: MlContext,
-  opts: { onSplit?: (model: string, split: number, total: number, maeEv: number) => void } = {},
+  opts: {
+    onSplit?: (model: string, split: number, total: number, maeEv: number) => void;
+    /** Every test prediction of every split (parity plots); `split` counts from 1. */
+    onTestPredictions?: (model: string, split: number, rows: { id: string; truthEv: number; meanEv: number; sigmaEv?: number }[]) => void;
+  } = {},
 ): Promise<ComparisonTable> {
   const splits = makeSplits(samples, protocol, ctx.seed);
   const byId = new Map(samples.map((s) => [s.id, s]));
@@ -157,6 +161,11 @@ export async function compareModels(
           if (p.sigmaEv === undefined) hasSigma = false;
           allSigma.push(p.sigmaEv ?? NaN);
         });
+        opts.onTestPredictions?.(
+          name,
+          k + 1,
+          preds.map((p, i) => ({ id: p.id, truthEv: truth[i], meanEv: p.meanEv, sigmaEv: p.sigmaEv })),
+        );
         opts.onSplit?.(name, k + 1, splits.length, m.maeEv);
       }
       const errors = allPred.map((p, i) => p - allTruth[i]);

@@ -18,3 +18,4 @@ export * from './active';
 export * from './persist';
 export * from './dataset';
 export * from './backend';
+export * from './batch';

@@ -25,7 +25,7 @@ const { isLabelled } = await import('@/lib/ml/types');
 
 let datasetId = '';
 let otherDatasetId = '';
-let zip = new Uint8Array();
+let zip: Uint8Array = new Uint8Array();
 let trainIds: string[] = [];
 let unlabelledIds: string[] = [];
 
@@ -204,7 +204,7 @@ describe('models API', () => {
 });
 
 describe('weights and wasm files', () => {
-  const get = (segments: string[]) => weightsFile.GET(new Request('http://x'), ctx({ path: segments }) as never);
+  const get = (segments: string[]) => weightsFile.GET(new Request('http://x'), { params: Promise.resolve({ path: segments }) });
 
   it.each([[['..', 'weights', 'PROVENANCE.md']], [['darknet-tiny-imagenet', '..', '..', 'main', 'package.json']], [['%2e%2e', 'x']], [['a/../../b']]])(
     'refuses path traversal %j',
