@@ -48,7 +48,6 @@ export function isFormatError(value: unknown): value is FormatError {
 
 /** Shorten a token for messages: at most 40 visible characters, control bytes escaped. */
 export function shortToken(token: string): string {
-  // eslint-disable-next-line no-control-regex
   const clean = token.replace(/[\x00-\x1f\x7f-\x9f]/g, (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`);
   return clean.length > 40 ? `${clean.slice(0, 37)}...` : clean;
 }

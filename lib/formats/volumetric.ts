@@ -204,7 +204,7 @@ export class VolumetricParser {
       return end;
     }
     this.pendingLine = '';
-    this.handleLine(text.endsWith('\r') ? text.slice(0, -1) : text, nl + 1, buf);
+    this.handleLine(text.endsWith('\r') ? text.slice(0, -1) : text, nl + 1);
     this.line++;
     return nl + 1;
   }
@@ -215,7 +215,7 @@ export class VolumetricParser {
     return 'augmentation data or the next grid header';
   }
 
-  private handleLine(text: string, nextP: number, buf: Uint8Array): void {
+  private handleLine(text: string, nextP: number): void {
     if (this.mode === 'header') {
       if (/[\x00-\x08\x0e-\x1f]/.test(text)) {
         throw new FormatError('bad_header', 'binary data in the header', {
@@ -308,7 +308,7 @@ export class VolumetricParser {
     } else if (this.pendingLine !== '' && this.mode !== 'tail') {
       const text = this.pendingLine.endsWith('\r') ? this.pendingLine.slice(0, -1) : this.pendingLine;
       this.pendingLine = '';
-      this.handleLine(text, 0, new Uint8Array(0));
+      this.handleLine(text, 0);
       if (this.mode === 'data') return this.finish();
     }
     if (this.mode === 'header' || this.mode === 'dims' || !this.structure || !this.dims) {
