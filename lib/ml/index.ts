@@ -19,3 +19,4 @@ export * from './persist';
 export * from './dataset';
 export * from './backend';
 export * from './batch';
+export * from './from-extraction';

@@ -1,0 +1,31 @@
+import type { SurfaceExtraction } from '../epdi/extract';
+import type { Sample } from './types';
+
+/** Kinds that are saddle-point guesses (the transition states the method predicts); the rest are minima. */
+const SADDLE_KINDS = new Set(['bridge']);
+
+/**
+ * lib/ml samples from one surface's extraction: one sample per site, with its EPDI (eV, vacuum-aligned), MEP, nearest
+ * dopant distance, and the DFT binding energy where `bindingEv` has one (keyed by site index).
+ */
+export function samplesFromExtraction(
+  surfaceId: string,
+  extraction: SurfaceExtraction,
+  bindingEv: ReadonlyMap<number, number>,
+): Sample[] {
+  return extraction.sites.map((site, i) => {
+    const dopant = site.dopantDistances.length ? Math.min(...site.dopantDistances.map((d) => d.distanceA)) : undefined;
+    return {
+      id: `${surfaceId}/${site.id}`,
+      surfaceId,
+      kind: site.kind,
+      isSaddle: SADDLE_KINDS.has(site.kind),
+      epdi: extraction.epdis[i],
+      pixels: extraction.settings.pixels,
+      windowAngstrom: extraction.settings.windowA,
+      mepEv: extraction.meps[i],
+      dopantDistanceAngstrom: dopant,
+      eBindingEv: bindingEv.get(i),
+    };
+  });
+}
