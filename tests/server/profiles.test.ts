@@ -1,6 +1,8 @@
 import Papa from 'papaparse';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { writePoscar } from '@/lib/formats/poscar';
+import { writeVolumetric } from '@/lib/formats/volumetric';
+import { buildMX2Slab, sampleModelOnGrid, syntheticPotentialModel } from '../fixtures/synthetic';
 import { findSites } from '@/lib/surface';
 import type { Structure } from '@/lib/structure/structure';
 import { ctx, encodeForm, multipart, setupTempDatabase } from './helpers';
@@ -448,5 +450,76 @@ describe('epdi profiles --dataset', () => {
       await run(parseArgs(['--dataset', 'profiles', '--surfaces', 'nope', '--csv', path.join(dir, 'x.csv')])),
     ).toBe(1);
     err.mockRestore();
+  });
+});
+
+describe('doping effect', () => {
+  /**
+   * A second dataset with a pristine and a V-doped 3x3 MoS2, every site labelled through one representative per
+   * (kind, symmetry group), E_slab = -188 eV, mu_Li = -1.9 eV:
+   *   pristine  T_M -0.50, bridge -0.05, H -0.30 eV  ->  every hop 0.45 eV, percolating barrier 0.45 eV;
+   *   doped     T_M -0.55, bridge  0.00, H -0.35 eV  ->  every hop 0.55 eV, percolating barrier 0.55 eV;
+   * doping effect of V on MoS2: +0.10 eV, +22.2 %.
+   */
+  function surfaceFolder(name: string, structure: Structure, dopant: string | null, eb: Record<string, number>) {
+    const dims: [number, number, number] = [12, 12, 40];
+    const grid = sampleModelOnGrid(syntheticPotentialModel(structure), dims);
+    const found = findSites(structure, { heightA: 1.5 });
+    const seen = new Set<string>();
+    const rows = ['site,kind,x,y,z,E_total_eV'];
+    for (const site of found.sites) {
+      const key = `${site.kind}#${site.group}`;
+      if (seen.has(key)) continue;
+      seen.add(key);
+      rows.push(`${site.id},${site.kind},${site.position.join(',')},${eb[site.kind] + E_SLAB + MU}`);
+    }
+    return [
+      [`${name}/POSCAR`, writePoscar(structure)],
+      [`${name}/LOCPOT`, writeVolumetric(structure, dims, [grid.data])],
+      [`${name}/labels.csv`, rows.join('\n') + '\n'],
+      [`${name}/meta.json`, JSON.stringify({ host: 'MoS2', phase: '2H', dopant, E_slab_eV: E_SLAB, mu_Li_eV: MU })],
+    ] as [string, string][];
+  }
+
+  it('compares the percolating barrier of the doped surface with the pristine one of the same host', async () => {
+    const res = await createDataset(
+      new Request('http://x', { method: 'POST', body: JSON.stringify({ name: 'doping', settings: { pixels: 8 } }) }),
+    );
+    const id = (await res.json()).dataset.id;
+    const files = [
+      ...surfaceFolder('MoS2', buildMX2Slab({ phase: '2H' }), null, { T_M: -0.5, bridge: -0.05, H: -0.3 }),
+      ...surfaceFolder('MoS2-V', buildMX2Slab({ phase: '2H', dopant: { species: 'V' } }), 'V', {
+        T_M: -0.55,
+        bridge: 0,
+        H: -0.35,
+      }),
+    ];
+    const { body, contentType } = await encodeForm(multipart(files));
+    const up = await upload(
+      new Request('http://x', { method: 'POST', headers: { 'content-type': contentType }, body }),
+      ctx({ id }),
+    );
+    expect(up.status).toBe(201);
+    expect((await waitForJob((await up.json()).extractJobId)).error).toBeNull();
+
+    const { profiles } = await (await profilesRoute(new Request('http://x/profiles'), ctx({ id }))).json();
+    const [pristine, doped] = profiles.surfaces;
+    expect([pristine.name, doped.name]).toEqual(['MoS2', 'MoS2-V']);
+    expect([pristine.hops.length, pristine.incomplete.length]).toEqual([27, 0]);
+    expect([doped.hops.length, doped.incomplete.length]).toEqual([27, 0]);
+    expect(pristine.percolation.barrierEv).toBeCloseTo(0.45, 9);
+    expect(doped.percolation.barrierEv).toBeCloseTo(0.55, 9);
+    expect(profiles.doping).toHaveLength(1);
+    const [effect] = profiles.doping;
+    expect(effect).toMatchObject({ host: 'MoS2', dopant: 'V', pristineSurface: 'MoS2', dopedSurface: 'MoS2-V' });
+    expect(effect.deltaEv).toBeCloseTo(0.1, 9);
+    expect(effect.deltaPercent).toBeCloseTo((100 * 0.1) / 0.45, 9);
+
+    const json = await (await exportJson(new Request('http://x/export.json'), ctx({ id }))).json();
+    expect(json.doping).toEqual(profiles.doping);
+    expect(json.surfaces.map((s: { percolatingBarrierEv: number }) => s.percolatingBarrierEv)).toEqual([
+      expect.closeTo(0.45, 9),
+      expect.closeTo(0.55, 9),
+    ]);
   });
 });
