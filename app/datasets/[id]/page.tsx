@@ -1,4 +1,5 @@
 import Link from 'next/link';
+import Link from 'next/link';
 import { notFound } from 'next/navigation';
 import { getDataset, listSurfaces } from '@/lib/server/datasets';
 import { UploadPanel } from '@/components/UploadPanel';
@@ -28,6 +29,13 @@ export default async function DatasetPage({ params }: { params: Promise<{ id: st
         </div>
         <DeleteDatasetButton datasetId={dataset.id} name={dataset.name} />
       </section>
+
+      <nav aria-label="Dataset" className="flex gap-4 border-b border-slate-200 pb-2 text-sm">
+        <span className="font-medium text-slate-900">Surfaces</span>
+        <Link href={`/datasets/${dataset.id}/profiles`} className="text-indigo-700 hover:underline">
+          Profiles and barriers
+        </Link>
+      </nav>
 
       <section aria-labelledby="surfaces-heading">
         <h2 id="surfaces-heading" className="mb-2 text-lg font-semibold">
