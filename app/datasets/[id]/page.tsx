@@ -1,5 +1,4 @@
 import Link from 'next/link';
-import Link from 'next/link';
 import { notFound } from 'next/navigation';
 import { getDataset, listSurfaces } from '@/lib/server/datasets';
 import { UploadPanel } from '@/components/UploadPanel';
