@@ -24,7 +24,7 @@ export function LossChart({ points, epochs }: { points: { epoch: number; train: 
     <figure aria-label="Loss curves" className="space-y-1">
       <div className="h-64 w-full">
         <ResponsiveContainer>
-          <LineChart data={points} margin={{ top: 10, right: 20, bottom: 30, left: 20 }}>
+          <LineChart data={points} margin={{ top: 10, right: 20, bottom: 30, left: 30 }}>
             <CartesianGrid strokeDasharray="3 3" />
             <XAxis
               type="number"
@@ -38,12 +38,13 @@ export function LossChart({ points, epochs }: { points: { epoch: number; train: 
               domain={['auto', 'auto']}
               allowDataOverflow
               tickFormatter={(v: number) => fmt(v, 3)}
-              label={{ value: 'MSE (standardised)', angle: -90, position: 'insideLeft' }}
+              width={60}
+              label={{ value: 'MSE', angle: -90, position: 'insideLeft', offset: -10 }}
             />
             <Tooltip formatter={(v) => fmt(v, 4)} labelFormatter={(l) => `epoch ${l}`} />
             <Legend verticalAlign="top" />
-            <Line type="monotone" dataKey="train" name="train" stroke="#4f46e5" dot={false} isAnimationActive={false} />
-            <Line type="monotone" dataKey="val" name="validation" stroke="#dc2626" dot={false} isAnimationActive={false} connectNulls />
+            <Line type="linear" dataKey="train" name="train" stroke="#4f46e5" dot={false} isAnimationActive={false} />
+            <Line type="linear" dataKey="val" name="validation" stroke="#dc2626" dot={false} isAnimationActive={false} connectNulls />
           </LineChart>
         </ResponsiveContainer>
       </div>

@@ -59,7 +59,7 @@ export async function weightsRegistry(): Promise<WeightsRegistryView> {
       missing: reg.available[b.name]
         ? undefined
         : source
-          ? `${path.join(dir, b.directory, b.modelFile ?? 'model.json')} not found`
+          ? `${dir}/${b.directory}/${b.modelFile ?? 'model.json'} not found`
           : `weights directory ${dir} does not exist`,
     })),
   };
