@@ -1,0 +1,89 @@
+"""Unit tests of the builder, the site rule and the height fit (no GPAW run).
+
+Run: /usr/bin/python3 -m unittest scripts.dft.test_dft
+"""
+import gzip
+import tempfile
+import unittest
+from collections import Counter
+
+import numpy as np
+
+from .adsorb import fit_minimum, next_height
+from .build import HOSTS, build_slab
+from .sites import find_sites, group_equivalent
+from .write import write_locpot_gz
+
+
+def _groups(host: str, dopant):
+    slab = build_slab(host, dopant)
+    sites = find_sites(slab, HOSTS[host].chalcogen)
+    centre = next(a.index for a in slab if a.symbol == (dopant or HOSTS[host].metal))
+    return sites, group_equivalent(slab, sites, centre)
+
+
+class SiteRule(unittest.TestCase):
+    def test_counts_of_a_3x3_cell(self):
+        # 9 top X atoms: 18 triangles (9 over metals, 9 over holes or lower X), 27 shared edges
+        for host, hollow in (("MoS2", "H"), ("WS2", "H"), ("MoSe2", "H"), ("ZrS2", "H_X"), ("HfS2", "H_X")):
+            sites, _ = _groups(host, None)
+            self.assertEqual(Counter(s.kind for s in sites), {"T_M": 9, hollow: 9, "bridge": 27}, host)
+
+    def test_pristine_surfaces_have_three_groups(self):
+        for host in HOSTS:
+            self.assertEqual(len(_groups(host, None)[1]), 3, host)
+
+    def test_doped_surfaces_have_thirteen_groups(self):
+        # C3v about the dopant: T_M {1, 6, 1, 1}, hollows {3, 3, 3}, bridges {6, 6, 6, 3, 3, 3}
+        for host, dopant in (("MoS2", "V"), ("ZrS2", "Ti")):
+            reps = _groups(host, dopant)[1]
+            sizes = Counter((r.kind, len(r.members)) for r in reps)
+            hollow = "H" if HOSTS[host].phase == "2H" else "H_X"
+            self.assertEqual(sizes, {("T_M", 1): 3, ("T_M", 6): 1, (hollow, 3): 3,
+                                     ("bridge", 6): 3, ("bridge", 3): 3}, host)
+
+    def test_bridges_sit_midway_between_their_hollows(self):
+        sites, _ = _groups("MoS2", None)
+        by_name = {s.name: s for s in sites}
+        slab = build_slab("MoS2")
+        inv = np.linalg.inv(slab.cell.array[:2, :2])
+        for b in (s for s in sites if s.kind == "bridge"):
+            d = [(by_name[h].xy - b.xy) @ inv for h in b.hop]
+            d = [(f - np.round(f)) @ slab.cell.array[:2, :2] for f in d]
+            np.testing.assert_allclose(d[0], -d[1], atol=1e-6)
+            self.assertAlmostEqual(np.linalg.norm(d[0]), 3.18 / (2 * np.sqrt(3)), places=6)
+
+
+class HeightScan(unittest.TestCase):
+    def test_parabola_recovers_the_minimum_of_a_parabola(self):
+        points = []
+        while (h := next_height(points, 1.55)) is not None:
+            points.append([h, 2.0 * (h - 1.62) ** 2 - 3.0, 1.0])
+        h_min, e_min, method = fit_minimum(points)
+        self.assertEqual(len(points), 3)
+        self.assertAlmostEqual(h_min, 1.62, places=6)
+        self.assertAlmostEqual(e_min, -3.0, places=6)
+        self.assertEqual(method, "height-scan-parabola-minimum")
+
+    def test_scan_extends_until_the_minimum_is_bracketed(self):
+        points = []
+        while (h := next_height(points, 1.3)) is not None:
+            points.append([h, (h - 2.0) ** 2, 1.0])
+        self.assertAlmostEqual(fit_minimum(points)[0], 2.0, places=6)
+        self.assertEqual(sorted(p[0] for p in points), [1.05, 1.3, 1.55, 1.8, 2.05, 2.3])
+
+
+class Locpot(unittest.TestCase):
+    def test_values_are_written_x_fastest(self):
+        v = np.arange(24, dtype=float).reshape(2, 3, 4)
+        with tempfile.TemporaryDirectory() as tmp:
+            write_locpot_gz(f"{tmp}/LOCPOT.gz", build_slab("MoS2"), v, "test")
+            lines = gzip.open(f"{tmp}/LOCPOT.gz", "rt").read().splitlines()
+        start = lines.index("    2    3    4") + 1
+        values = [float(x) for line in lines[start:] for x in line.split()]
+        self.assertEqual(values[:3], [0.0, 12.0, 4.0])  # v[0,0,0], v[1,0,0], v[0,1,0]
+        np.testing.assert_array_equal(np.array(values).reshape(4, 3, 2).transpose(2, 1, 0), v)
+
+
+if __name__ == "__main__":
+    unittest.main()
