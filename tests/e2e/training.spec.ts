@@ -72,6 +72,15 @@ test.describe('training in the browser', () => {
     const { predictions } = await (await request.get(`/api/models/${models[0].id}/predictions`)).json();
     expect(predictions).toHaveLength(unlabelled);
     expect(predictions.every((p: { valueEv: number }) => Number.isFinite(p.valueEv))).toBe(true);
+
+    // Cancel: a long CNN run stops at the next batch and the engine stays usable.
+    await page.getByLabel('Model type').selectOption('cnn');
+    await page.getByLabel('Epochs').fill('2000');
+    await page.getByRole('button', { name: 'Train', exact: true }).click();
+    await expect(page.getByLabel(/^epoch \d+\/2000/)).toBeVisible({ timeout: 30_000 });
+    await page.getByRole('button', { name: 'Cancel' }).click();
+    await expect(page.getByRole('status')).toHaveText('training cancelled', { timeout: 15_000 });
+    await expect(page.getByRole('button', { name: 'Train', exact: true })).toBeEnabled();
     expect(errors.filter((e) => !e.includes('/favicon.ico'))).toEqual([]);
   });
 });
