@@ -1,6 +1,7 @@
 'use client';
 
 import Link from 'next/link';
+import { useRouter } from 'next/navigation';
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import type { BackendName } from '@/lib/ml/backend';
 import type { Protocol } from '@/lib/ml/evaluate';
@@ -67,6 +68,9 @@ const DEFAULTS: Partial<Record<ModelType, { epochs: number; learningRate: number
   cnn: { epochs: 60, learningRate: 3e-3 },
 };
 
+/** Model types the server can fit without tensors (POST .../models/train-server). */
+const SERVER_TYPES: ModelType[] = ['descriptor-gp', 'pixel-ridge', 'mep-linear'];
+
 const BASELINES: ModelSpec[] = [{ type: 'mean' }, { type: 'mep-linear' }, { type: 'pixel-ridge' }];
 
 const CHAINS: Record<string, BackendName[]> = {
@@ -123,6 +127,7 @@ function bootEngine(
  * calibration figures, the saddles to compute next, and saving/loading/exporting/predicting.
  */
 export function TrainingPanel({ datasetId, initialModels }: { datasetId: string; initialModels: ServerModel[] }) {
+  const router = useRouter();
   const clientRef = useRef<TrainingClient | null>(null);
   const [backend, setBackend] = useState<BackendInfo | null>(null);
   const [chain, setChain] = useState('auto');
@@ -164,7 +169,8 @@ export function TrainingPanel({ datasetId, initialModels }: { datasetId: string;
   const refreshServer = useCallback(async () => {
     const res = await fetch(`/api/datasets/${datasetId}/models`);
     if (res.ok) setModels(((await res.json()) as { models: ServerModel[] }).models);
-  }, [datasetId]);
+    router.refresh();
+  }, [datasetId, router]);
 
   useEffect(() => {
     const client = new TrainingClient();
@@ -364,6 +370,35 @@ export function TrainingPanel({ datasetId, initialModels }: { datasetId: string;
       await refreshServer();
     });
 
+  /** Closed-form models can also be fitted in Node (no GPU needed): a job stores the model and its predictions. */
+  const trainOnServer = () =>
+    act('server', async () => {
+      const spec = buildSpec();
+      const protocol = protocolKind === 'paper' ? { kind: 'paper', fraction, repeats } : { kind: 'kfold', k };
+      setStatus(`training ${spec.type} on the server…`);
+      const res = await fetch(`/api/datasets/${datasetId}/models/train-server`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ spec, seed, protocol }),
+      });
+      if (!res.ok) throw new Error(await apiError(res));
+      const { jobId } = (await res.json()) as { jobId: string };
+      for (;;) {
+        await new Promise((r) => setTimeout(r, 500));
+        const { job } = (await (await fetch(`/api/jobs/${jobId}`)).json()) as {
+          job: { status: string; message: string; error: string | null; result: { modelId: string; model: string; predictions: number; seconds: number } | null };
+        };
+        if (job.status === 'failed') throw new Error(job.error ?? 'server training failed');
+        if (job.status === 'done' && job.result) {
+          setStored({ modelId: job.result.modelId, count: job.result.predictions, seconds: job.result.seconds });
+          setStatus(`trained ${job.result.model} on the server in ${job.result.seconds.toFixed(1)} s and stored ${job.result.predictions} predictions`);
+          await refreshServer();
+          return;
+        }
+        setStatus(`server: ${job.message || job.status}`);
+      }
+    });
+
   const busy = running !== null || !data;
   const calibration = (outcome?.comparison?.results ?? [])
     .filter((r) => r.calibration && !r.error)
@@ -530,6 +565,11 @@ export function TrainingPanel({ datasetId, initialModels }: { datasetId: string;
           >
             Train
           </button>
+          {SERVER_TYPES.includes(type) && !(type === 'descriptor-gp' && useBackboneInGp) && (
+            <button type="button" onClick={() => void trainOnServer()} disabled={busy} className="rounded border border-slate-300 px-4 py-2 disabled:opacity-50">
+              Train on the server
+            </button>
+          )}
           <button type="button" onClick={() => void cancel()} disabled={running !== 'train'} className="rounded border border-slate-300 px-4 py-2 disabled:opacity-50">
             Cancel
           </button>

@@ -17,11 +17,21 @@ import { startJob } from './jobs';
 import { createModel, replacePredictions } from './models';
 import { db } from './db';
 
+const extrasSchema = z.object({ mep: z.boolean().optional(), kind: z.boolean().optional(), dopant: z.boolean().optional() }).strict();
+
+/** Specs the server fits without tensors; strict, so a backbone or an unknown option is a 422, never silently dropped. */
 export const serverSpecSchema = z.discriminatedUnion('type', [
-  z.object({ type: z.literal('mean') }),
-  z.object({ type: z.literal('mep-linear') }),
-  z.object({ type: z.literal('pixel-ridge'), size: z.number().int().min(2).max(64).optional(), ensemble: z.number().int().min(0).max(64).optional() }),
-  z.object({ type: z.literal('descriptor-gp'), kernel: z.enum(['rbf', 'matern52']).optional() }),
+  z.object({ type: z.literal('mean') }).strict(),
+  z.object({ type: z.literal('mep-linear') }).strict(),
+  z
+    .object({
+      type: z.literal('pixel-ridge'),
+      size: z.number().int().min(2).max(64).optional(),
+      ensemble: z.number().int().min(0).max(64).optional(),
+      extras: extrasSchema.optional(),
+    })
+    .strict(),
+  z.object({ type: z.literal('descriptor-gp'), kernel: z.enum(['rbf', 'matern52']).optional() }).strict(),
 ]);
 
 export const trainServerSchema = z.object({

@@ -197,8 +197,9 @@ describe('models API', () => {
     expect(predictions.every((p: { sigmaEv: number | null }) => p.sigmaEv !== null && p.sigmaEv > 0)).toBe(true);
   }, 120_000);
 
-  it('refuses convolutional specs on the server (422) and unknown datasets (404)', async () => {
+  it('refuses convolutional and backbone specs on the server (422) and unknown datasets (404)', async () => {
     expect((await trainServer(postJson({ spec: { type: 'cnn' } }), ctx({ id: datasetId }))).status).toBe(422);
+    expect((await trainServer(postJson({ spec: { type: 'descriptor-gp', backbone: 'darknet-tiny' } }), ctx({ id: datasetId }))).status).toBe(422);
     expect((await trainServer(postJson({ spec: { type: 'mean' } }), ctx({ id: 'nope' }))).status).toBe(404);
   });
 });
