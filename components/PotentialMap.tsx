@@ -30,7 +30,16 @@ type WindowMode = 'all' | 'selected' | 'none';
  * T_X), the EPDI windows (rotated along the hop for bridges) and a colour bar in eV drawn into the same canvas, so the
  * exported PNG carries its scale.
  */
-export function PotentialMap({ surfaceName, slice, sliceRange, colormap, sites, windowA, selectedSiteId, onSelectSite }: Props) {
+export function PotentialMap({
+  surfaceName,
+  slice,
+  sliceRange,
+  colormap,
+  sites,
+  windowA,
+  selectedSiteId,
+  onSelectSite,
+}: Props) {
   const canvasRef = useRef<HTMLCanvasElement>(null);
   const markers = useRef<{ x: number; y: number; site: ViewSite }[]>([]);
   const [windows, setWindows] = useState<WindowMode>('all');
@@ -50,7 +59,13 @@ export function PotentialMap({ surfaceName, slice, sliceRange, colormap, sites, 
     const image = document.createElement('canvas');
     image.width = header.width;
     image.height = header.height;
-    image.getContext('2d')!.putImageData(new ImageData(valuesToRgba(values, scale) as Uint8ClampedArray<ArrayBuffer>, header.width, header.height), 0, 0);
+    image
+      .getContext('2d')!
+      .putImageData(
+        new ImageData(valuesToRgba(values, scale) as Uint8ClampedArray<ArrayBuffer>, header.width, header.height),
+        0,
+        0,
+      );
 
     const corners = sliceCorners(header).map((p) => inPlane(p, header.e1, header.e2));
     const pad = windowA / 2 + 0.3;
@@ -75,8 +90,9 @@ export function PotentialMap({ surfaceName, slice, sliceRange, colormap, sites, 
     ctx.rect(bx0, by0, bx1 - bx0, by1 - by0);
     ctx.clip();
     ctx.imageSmoothingEnabled = true;
-    for (let i = -1; i <= 1; i++)
-      for (let j = -1; j <= 1; j++) {
+    // Tiles -2..2 cover the padded bounding box of any reduced (60 or 120 degree) cell.
+    for (let i = -2; i <= 2; i++)
+      for (let j = -2; j <= 2; j++) {
         const [a, b, c, d, e, f] = t.image([i * u[0] + j * v[0], i * u[1] + j * v[1]]);
         ctx.setTransform(dpr * a, dpr * b, dpr * c, dpr * d, dpr * e, dpr * f);
         ctx.drawImage(image, 0, 0);
@@ -202,13 +218,23 @@ export function PotentialMap({ surfaceName, slice, sliceRange, colormap, sites, 
       <div className="flex flex-wrap items-center gap-4 text-sm">
         <label className="flex items-center gap-2">
           EPDI windows
-          <select value={windows} onChange={(e) => setWindows(e.target.value as WindowMode)} className="rounded border border-slate-300 bg-white px-1 py-0.5 text-xs">
+          <select
+            aria-label="EPDI windows"
+            value={windows}
+            onChange={(e) => setWindows(e.target.value as WindowMode)}
+            className="rounded border border-slate-300 bg-white px-1 py-0.5 text-xs"
+          >
             <option value="all">all sites</option>
             <option value="selected">selected site</option>
             <option value="none">none</option>
           </select>
         </label>
-        <button type="button" onClick={exportPng} className="rounded border border-slate-300 bg-white px-2 py-0.5 text-xs" disabled={!slice}>
+        <button
+          type="button"
+          onClick={exportPng}
+          className="rounded border border-slate-300 bg-white px-2 py-0.5 text-xs"
+          disabled={!slice}
+        >
           Export map (PNG)
         </button>
         <span className="text-xs text-slate-500">○ T_M · △ H / H_X · ◇ bridge · □ T_X; click a site to select it</span>
@@ -219,7 +245,11 @@ export function PotentialMap({ surfaceName, slice, sliceRange, colormap, sites, 
           style={{ width: CSS_WIDTH, height: CSS_HEIGHT, maxWidth: '100%' }}
           className="rounded border border-slate-200"
           role="img"
-          aria-label={slice ? `Potential map of ${surfaceName} at ${slice.header.heightA.toFixed(2)} Å above the top X layer, colour scale in eV, with site markers and EPDI windows` : 'Potential map (loading)'}
+          aria-label={
+            slice
+              ? `Potential map of ${surfaceName} at ${slice.header.heightA.toFixed(2)} Å above the top X layer, colour scale in eV, with site markers and EPDI windows`
+              : 'Potential map (loading)'
+          }
           onMouseMove={(ev) => setHover(pick(ev))}
           onMouseLeave={() => setHover(null)}
           onClick={(ev) => {
@@ -228,11 +258,16 @@ export function PotentialMap({ surfaceName, slice, sliceRange, colormap, sites, 
           }}
         />
         {hover && (
-          <div className="pointer-events-none absolute z-10 rounded bg-slate-900/90 px-2 py-1 text-xs text-white" style={{ left: hover.x + 12, top: hover.y + 12 }}>
+          <div
+            className="pointer-events-none absolute z-10 rounded bg-slate-900/90 px-2 py-1 text-xs text-white"
+            style={{ left: hover.x + 12, top: hover.y + 12 }}
+          >
             <SiteSummary site={hover.site} />
           </div>
         )}
-        {!slice && <p className="absolute inset-0 flex items-center justify-center text-sm text-slate-500">Loading the slice…</p>}
+        {!slice && (
+          <p className="absolute inset-0 flex items-center justify-center text-sm text-slate-500">Loading the slice…</p>
+        )}
       </div>
     </div>
   );

@@ -15,18 +15,36 @@ const COLUMNS: { key: Key; label: string; numeric: boolean }[] = [
   { key: 'dopantDistanceA', label: 'Dopant distance (Å)', numeric: true },
 ];
 
+const KIND_ORDER = ['T_M', 'H', 'H_X', 'T_X', 'bridge'];
+/** Minima first, then bridges (the order a reader of the paper expects), unknown kinds last. */
+function kindRank(kind: string): number {
+  const i = KIND_ORDER.indexOf(kind);
+  return i < 0 ? KIND_ORDER.length : i;
+}
+
 /** The surface's sites, sortable by any column (empty values last); clicking a row selects the site. */
-export function SitesTable({ sites, selectedSiteId, onSelectSite }: { sites: ViewSite[]; selectedSiteId: string | null; onSelectSite: (id: string) => void }) {
+export function SitesTable({
+  sites,
+  selectedSiteId,
+  onSelectSite,
+}: {
+  sites: ViewSite[];
+  selectedSiteId: string | null;
+  onSelectSite: (id: string) => void;
+}) {
   const [sort, setSort] = useState<{ key: Key; dir: 1 | -1 }>({ key: 'kind', dir: 1 });
   const rows = useMemo(() => {
     const out = [...sites];
     out.sort((a, b) => {
-      const x = a[sort.key];
-      const y = b[sort.key];
+      const x = sort.key === 'kind' ? kindRank(a.kind) : a[sort.key];
+      const y = sort.key === 'kind' ? kindRank(b.kind) : b[sort.key];
       if (x === null && y === null) return a.name.localeCompare(b.name, undefined, { numeric: true });
       if (x === null) return 1;
       if (y === null) return -1;
-      const c = typeof x === 'number' && typeof y === 'number' ? x - y : String(x).localeCompare(String(y), undefined, { numeric: true });
+      const c =
+        typeof x === 'number' && typeof y === 'number'
+          ? x - y
+          : String(x).localeCompare(String(y), undefined, { numeric: true });
       return c !== 0 ? sort.dir * c : a.name.localeCompare(b.name, undefined, { numeric: true });
     });
     return out;
@@ -38,8 +56,16 @@ export function SitesTable({ sites, selectedSiteId, onSelectSite }: { sites: Vie
         <thead className="sticky top-0 bg-slate-100 text-left text-slate-600">
           <tr>
             {COLUMNS.map((c) => (
-              <th key={c.key} className={`px-3 py-1.5 ${c.numeric ? 'text-right' : ''}`} aria-sort={sort.key === c.key ? (sort.dir === 1 ? 'ascending' : 'descending') : 'none'}>
-                <button type="button" className="font-semibold hover:text-slate-900" onClick={() => setSort((s) => ({ key: c.key, dir: s.key === c.key ? (-s.dir as 1 | -1) : 1 }))}>
+              <th
+                key={c.key}
+                className={`px-3 py-1.5 ${c.numeric ? 'text-right' : ''}`}
+                aria-sort={sort.key === c.key ? (sort.dir === 1 ? 'ascending' : 'descending') : 'none'}
+              >
+                <button
+                  type="button"
+                  className="font-semibold hover:text-slate-900"
+                  onClick={() => setSort((s) => ({ key: c.key, dir: s.key === c.key ? (-s.dir as 1 | -1) : 1 }))}
+                >
                   {c.label}
                   {sort.key === c.key ? (sort.dir === 1 ? ' ▲' : ' ▼') : ''}
                 </button>

@@ -21,6 +21,7 @@ interface Props {
 }
 
 const SLICE_PIXELS = 128;
+const MIN_SPAN_EV = 1e-3;
 
 /**
  * The surface's interactive views sharing one slice height, one colour range and one selected site: the 3D scene and
@@ -62,7 +63,9 @@ export function SurfaceViews({ surfaceId, surfaceName, structure, sites, hops, l
     if (lockRange) return lockRange;
     if (!slice) return null;
     const { minEv, maxEv } = slice.header;
-    return maxEv > minEv ? [minEv, maxEv] : [minEv - 0.5, maxEv + 0.5];
+    // A slice flatter than 1 meV (far in the vacuum) is drawn flat, not as stretched float32 rounding noise.
+    const mid = (minEv + maxEv) / 2;
+    return maxEv - minEv >= MIN_SPAN_EV ? [minEv, maxEv] : [mid - MIN_SPAN_EV / 2, mid + MIN_SPAN_EV / 2];
   }, [slice, lockRange]);
 
   const selectedSite = sites.find((s) => s.id === selected) ?? null;
@@ -70,7 +73,11 @@ export function SurfaceViews({ surfaceId, surfaceName, structure, sites, hops, l
 
   return (
     <div className="space-y-4">
-      <div className="flex flex-wrap items-center gap-x-6 gap-y-2 rounded border border-slate-200 bg-white p-3 text-sm" role="group" aria-label="Potential slice settings">
+      <div
+        className="flex flex-wrap items-center gap-x-6 gap-y-2 rounded border border-slate-200 bg-white p-3 text-sm"
+        role="group"
+        aria-label="Potential slice settings"
+      >
         <label className="flex items-center gap-2">
           <span>Slice height above top X layer (Å)</span>
           <input
@@ -86,11 +93,20 @@ export function SurfaceViews({ surfaceId, surfaceName, structure, sites, hops, l
           />
           <span className="w-16 tabular-nums">{heightA.toFixed(2)} Å</span>
         </label>
-        <button type="button" className="rounded border border-slate-300 bg-white px-2 py-0.5 text-xs" onClick={() => setHeightA(liHeightA)}>
+        <button
+          type="button"
+          className="rounded border border-slate-300 bg-white px-2 py-0.5 text-xs"
+          onClick={() => setHeightA(liHeightA)}
+        >
           Li height ({liHeightA} Å)
         </button>
         <label className="flex items-center gap-1">
-          <input type="checkbox" checked={lockRange !== null} onChange={(e) => setLockRange(e.target.checked && sliceRange ? sliceRange : null)} disabled={!sliceRange} />
+          <input
+            type="checkbox"
+            checked={lockRange !== null}
+            onChange={(e) => setLockRange(e.target.checked && sliceRange ? sliceRange : null)}
+            disabled={!sliceRange}
+          />
           Lock colour range
           {sliceRange && (
             <span className="tabular-nums text-xs text-slate-500">
@@ -100,7 +116,11 @@ export function SurfaceViews({ surfaceId, surfaceName, structure, sites, hops, l
         </label>
         <label className="flex items-center gap-1">
           Colormap
-          <select value={colormap} onChange={(e) => setColormap(e.target.value as ColormapName)} className="rounded border border-slate-300 bg-white px-1 py-0.5 text-xs">
+          <select
+            value={colormap}
+            onChange={(e) => setColormap(e.target.value as ColormapName)}
+            className="rounded border border-slate-300 bg-white px-1 py-0.5 text-xs"
+          >
             {COLORMAPS.map((c) => (
               <option key={c} value={c}>
                 {c}
@@ -110,7 +130,11 @@ export function SurfaceViews({ surfaceId, surfaceName, structure, sites, hops, l
         </label>
         <label className="flex items-center gap-1">
           Site colours
-          <select value={energySource} onChange={(e) => setEnergySource(e.target.value as EnergySource)} className="rounded border border-slate-300 bg-white px-1 py-0.5 text-xs">
+          <select
+            value={energySource}
+            onChange={(e) => setEnergySource(e.target.value as EnergySource)}
+            className="rounded border border-slate-300 bg-white px-1 py-0.5 text-xs"
+          >
             <option value="dft">DFT E_b</option>
             <option value="predicted" disabled={!hasPredictions}>
               predicted E_b{hasPredictions ? '' : ' (none yet)'}
@@ -119,7 +143,8 @@ export function SurfaceViews({ surfaceId, surfaceName, structure, sites, hops, l
         </label>
         {slice && (
           <span className="text-xs text-slate-500">
-            plane at {slice.header.planeHeightA.toFixed(2)} Å along the normal · vacuum shift {slice.header.shiftEv >= 0 ? '+' : ''}
+            plane at {slice.header.planeHeightA.toFixed(2)} Å along the normal · vacuum shift{' '}
+            {slice.header.shiftEv >= 0 ? '+' : ''}
             {slice.header.shiftEv.toFixed(3)} eV
           </span>
         )}
@@ -169,9 +194,17 @@ export function SurfaceViews({ surfaceId, surfaceName, structure, sites, hops, l
             {selectedSite ? (
               <>
                 <SiteSummary site={selectedSite} />
-                {selectedSite.dopantDistanceA !== null && <p>Dopant distance {selectedSite.dopantDistanceA.toFixed(2)} Å</p>}
+                {selectedSite.dopantDistanceA !== null && (
+                  <p>Dopant distance {selectedSite.dopantDistanceA.toFixed(2)} Å</p>
+                )}
                 {/* eslint-disable-next-line @next/next/no-img-element */}
-                <img src={`/api/sites/${selectedSite.id}/epdi`} alt={`EPDI of site ${selectedSite.name}`} width={160} height={160} className="rounded border border-slate-200 [image-rendering:pixelated]" />
+                <img
+                  src={`/api/sites/${selectedSite.id}/epdi`}
+                  alt={`EPDI of site ${selectedSite.name}`}
+                  width={160}
+                  height={160}
+                  className="rounded border border-slate-200 [image-rendering:pixelated]"
+                />
               </>
             ) : (
               <p className="text-slate-500">Click a site in the 3D view, on the map or in the table.</p>

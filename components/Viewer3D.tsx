@@ -12,7 +12,14 @@ import { cssHex, elementVisual } from '@/lib/view/elements-visual';
 import type { GridHeader, SliceHeader } from '@/lib/view/slice';
 import { sliceCorners } from '@/lib/view/slice';
 import { bondEnds, cellEdges, findBonds, hopPath, repeatOffsets, viewCentre } from '@/lib/view/structure-geometry';
-import { hopPaths, siteEnergy, type EnergySource, type ViewHop, type ViewSite, type ViewStructure } from '@/lib/view/surface-model';
+import {
+  hopPaths,
+  siteEnergy,
+  type EnergySource,
+  type ViewHop,
+  type ViewSite,
+  type ViewStructure,
+} from '@/lib/view/surface-model';
 import type { IsoRequest, IsoResponse } from './isosurface.worker';
 import { ColourBar } from './ColourBar';
 
@@ -102,7 +109,14 @@ function drawIsosurface(t: Three, positions: Float32Array | null, structure: Vie
   const geometry = new THREE.BufferGeometry();
   geometry.setAttribute('position', new THREE.BufferAttribute(positions, 3));
   geometry.computeVertexNormals();
-  const material = new THREE.MeshPhongMaterial({ color: 0x38bdf8, transparent: true, opacity: 0.45, side: THREE.DoubleSide, depthWrite: false, shininess: 40 });
+  const material = new THREE.MeshPhongMaterial({
+    color: 0x38bdf8,
+    transparent: true,
+    opacity: 0.45,
+    side: THREE.DoubleSide,
+    depthWrite: false,
+    shininess: 40,
+  });
   const { lattice } = structure;
   const cShift = Math.floor(cartesianToFractional(viewCentre(lattice, structure.positions), lattice)[2]);
   const c = lattice[2];
@@ -116,12 +130,32 @@ function drawIsosurface(t: Three, positions: Float32Array | null, structure: Vie
 }
 
 export function Viewer3D(props: Props) {
-  const { surfaceName, structure, sites, hops, slice, sliceRange, sliceColormap, energySource, gridUrl, selectedSiteId, onSelectSite } = props;
+  const {
+    surfaceName,
+    structure,
+    sites,
+    hops,
+    slice,
+    sliceRange,
+    sliceColormap,
+    energySource,
+    gridUrl,
+    selectedSiteId,
+    onSelectSite,
+  } = props;
   const containerRef = useRef<HTMLDivElement>(null);
   const canvasRef = useRef<HTMLCanvasElement>(null);
   const threeRef = useRef<Three | null>(null);
   const [repeat, setRepeat] = useState(1);
-  const [show, setShow] = useState<Visibility>({ atoms: true, bonds: true, cell: true, sites: true, hops: true, slice: true, iso: false });
+  const [show, setShow] = useState<Visibility>({
+    atoms: true,
+    bonds: true,
+    cell: true,
+    sites: true,
+    hops: true,
+    slice: true,
+    iso: false,
+  });
   const [hover, setHover] = useState<{ x: number; y: number; site: ViewSite } | null>(null);
   const [isoLevel, setIsoLevel] = useState<number | null>(null);
   const [isoGrid, setIsoGrid] = useState<GridHeader | null>(null);
@@ -135,7 +169,10 @@ export function Viewer3D(props: Props) {
   const paths = useMemo(() => hopPaths(sites, hops, energySource), [sites, hops, energySource]);
   const barrierRange = useMemo(() => finiteRange(paths.map((p) => p.barrierEv)), [paths]);
   const speciesList = useMemo(() => [...new Set(structure.species)], [structure.species]);
-  const dopantSpecies = useMemo(() => [...new Set(structure.dopantIndices.map((i) => structure.species[i]))], [structure]);
+  const dopantSpecies = useMemo(
+    () => [...new Set(structure.dopantIndices.map((i) => structure.species[i]))],
+    [structure],
+  );
   const offsets = useMemo(() => repeatOffsets(structure.lattice, repeat), [structure.lattice, repeat]);
 
   /** Camera looking down at the slab from the front, tilted, the whole repeat in view. */
@@ -144,12 +181,19 @@ export function Viewer3D(props: Props) {
     if (!t) return;
     const centre = new THREE.Vector3(...viewCentre(structure.lattice, structure.positions, repeat));
     const [a, b] = structure.lattice;
-    const span = Math.max(Math.hypot(a[0] + b[0], a[1] + b[1]), Math.hypot(a[0] - b[0], a[1] - b[1])) * repeat;
+    const c = structure.lattice[2];
+    const span = Math.max(
+      Math.max(Math.hypot(a[0] + b[0], a[1] + b[1]), Math.hypot(a[0] - b[0], a[1] - b[1])) * repeat,
+      0.9 * Math.hypot(c[0], c[1], c[2]),
+    );
     const n = new THREE.Vector3(...structure.normal);
     const e2 = new THREE.Vector3(...structure.e2);
     const dist = (0.5 * span) / Math.tan(THREE.MathUtils.degToRad(t.camera.fov / 2)) + span * 0.2;
     t.camera.up.copy(n);
-    t.camera.position.copy(centre).addScaledVector(e2, -0.75 * dist).addScaledVector(n, 0.75 * dist);
+    t.camera.position
+      .copy(centre)
+      .addScaledVector(e2, -0.75 * dist)
+      .addScaledVector(n, 0.75 * dist);
     t.controls.target.copy(centre);
     t.controls.update();
     t.requestRender();
@@ -236,7 +280,11 @@ export function Viewer3D(props: Props) {
     for (const symbol of speciesList) {
       const idx = species.flatMap((s, i) => (s === symbol ? [i] : []));
       const vis = elementVisual(symbol);
-      const mesh = new THREE.InstancedMesh(sphere.clone(), new THREE.MeshStandardMaterial({ color: vis.colour, roughness: 0.5, metalness: 0.1 }), idx.length * offsets.length);
+      const mesh = new THREE.InstancedMesh(
+        sphere.clone(),
+        new THREE.MeshStandardMaterial({ color: vis.colour, roughness: 0.5, metalness: 0.1 }),
+        idx.length * offsets.length,
+      );
       let n = 0;
       const r = ATOM_SCALE * vis.covalentRadiusA;
       for (const o of offsets)
@@ -250,13 +298,20 @@ export function Viewer3D(props: Props) {
     g.add(atoms);
 
     const bonds = findBonds(lattice, species, positions, { imageRange: [1, 1, 0] });
-    const bondMesh = new THREE.InstancedMesh(new THREE.CylinderGeometry(1, 1, 1, 10, 1), new THREE.MeshStandardMaterial({ color: 0x9ca3af, roughness: 0.6 }), Math.max(1, bonds.length * offsets.length));
+    const bondMesh = new THREE.InstancedMesh(
+      new THREE.CylinderGeometry(1, 1, 1, 10, 1),
+      new THREE.MeshStandardMaterial({ color: 0x9ca3af, roughness: 0.6 }),
+      Math.max(1, bonds.length * offsets.length),
+    );
     bondMesh.name = 'bonds';
     let nb = 0;
     for (const o of offsets)
       for (const bond of bonds) {
         const [p, q] = bondEnds(lattice, positions, bond);
-        bondMesh.setMatrixAt(nb++, cylinderMatrix([p[0] + o[0], p[1] + o[1], p[2] + o[2]], [q[0] + o[0], q[1] + o[1], q[2] + o[2]], 0.12, m));
+        bondMesh.setMatrixAt(
+          nb++,
+          cylinderMatrix([p[0] + o[0], p[1] + o[1], p[2] + o[2]], [q[0] + o[0], q[1] + o[1], q[2] + o[2]], 0.12, m),
+        );
       }
     bondMesh.count = nb;
     g.add(bondMesh);
@@ -267,8 +322,12 @@ export function Viewer3D(props: Props) {
     const c = lattice[2];
     const pts: number[] = [];
     for (const o of offsets)
-      for (const [p, q] of cellEdges(lattice, [o[0] + cShift * c[0], o[1] + cShift * c[1], o[2] + cShift * c[2]])) pts.push(...p, ...q);
-    const cell = new THREE.LineSegments(new THREE.BufferGeometry().setAttribute('position', new THREE.Float32BufferAttribute(pts, 3)), new THREE.LineBasicMaterial({ color: 0x334155 }));
+      for (const [p, q] of cellEdges(lattice, [o[0] + cShift * c[0], o[1] + cShift * c[1], o[2] + cShift * c[2]]))
+        pts.push(...p, ...q);
+    const cell = new THREE.LineSegments(
+      new THREE.BufferGeometry().setAttribute('position', new THREE.Float32BufferAttribute(pts, 3)),
+      new THREE.LineBasicMaterial({ color: 0x334155 }),
+    );
     cell.name = 'cell';
     g.add(cell);
 
@@ -280,7 +339,10 @@ export function Viewer3D(props: Props) {
     for (const o of offsets)
       for (const i of structure.dopantIndices) {
         const r = ATOM_SCALE * elementVisual(species[i]).covalentRadiusA * 1.9;
-        const ring = new THREE.Mesh(new THREE.TorusGeometry(r, 0.08, 8, 40), new THREE.MeshBasicMaterial({ color: DOPANT_RING }));
+        const ring = new THREE.Mesh(
+          new THREE.TorusGeometry(r, 0.08, 8, 40),
+          new THREE.MeshBasicMaterial({ color: DOPANT_RING }),
+        );
         ring.quaternion.copy(ringQuat);
         ring.position.set(positions[i][0] + o[0], positions[i][1] + o[1], positions[i][2] + o[2]);
         rings.add(ring);
@@ -298,14 +360,22 @@ export function Viewer3D(props: Props) {
     const m = new THREE.Matrix4();
     const colour = new THREE.Color();
     const rgb: [number, number, number] = [0, 0, 0];
-    const mesh = new THREE.InstancedMesh(new THREE.SphereGeometry(1, 16, 12), new THREE.MeshStandardMaterial({ color: 0xffffff, roughness: 0.4 }), Math.max(1, sites.length * offsets.length));
+    const mesh = new THREE.InstancedMesh(
+      new THREE.SphereGeometry(1, 16, 12),
+      new THREE.MeshStandardMaterial({ color: 0xffffff, roughness: 0.4 }),
+      Math.max(1, sites.length * offsets.length),
+    );
     let k = 0;
     for (const o of offsets)
       sites.forEach((s) => {
         const e = siteEnergy(s, energySource);
         const r = s.kind === 'bridge' ? SITE_RADIUS * 0.7 : SITE_RADIUS;
-        mesh.setMatrixAt(k, m.makeScale(r, r, r).setPosition(s.position[0] + o[0], s.position[1] + o[1], s.position[2] + o[2]));
-        if (e !== null && energyRange) colour.setRGB(...colourOf(e, { range: energyRange, colormap: ENERGY_COLORMAP }, rgb), THREE.SRGBColorSpace);
+        mesh.setMatrixAt(
+          k,
+          m.makeScale(r, r, r).setPosition(s.position[0] + o[0], s.position[1] + o[1], s.position[2] + o[2]),
+        );
+        if (e !== null && energyRange)
+          colour.setRGB(...colourOf(e, { range: energyRange, colormap: ENERGY_COLORMAP }, rgb), THREE.SRGBColorSpace);
         else colour.copy(NO_VALUE);
         mesh.setColorAt(k++, colour);
       });
@@ -315,12 +385,23 @@ export function Viewer3D(props: Props) {
 
     const byId = new Map(sites.map((s) => [s.id, s]));
     for (const path of paths) {
-      const [a, s, b] = hopPath(structure.lattice, byId.get(path.from)!.position, byId.get(path.saddle)!.position, byId.get(path.to)!.position);
+      const [a, s, b] = hopPath(
+        structure.lattice,
+        byId.get(path.from)!.position,
+        byId.get(path.saddle)!.position,
+        byId.get(path.to)!.position,
+      );
       const curve = new THREE.CurvePath<THREE.Vector3>();
       curve.add(new THREE.LineCurve3(new THREE.Vector3(...a), new THREE.Vector3(...s)));
       curve.add(new THREE.LineCurve3(new THREE.Vector3(...s), new THREE.Vector3(...b)));
       const geometry = new THREE.TubeGeometry(curve, 8, 0.06, 6, false);
-      const c = path.barrierEv !== null && barrierRange ? new THREE.Color().setRGB(...colourOf(path.barrierEv, { range: barrierRange, colormap: BARRIER_COLORMAP }), THREE.SRGBColorSpace) : new THREE.Color(0x64748b);
+      const c =
+        path.barrierEv !== null && barrierRange
+          ? new THREE.Color().setRGB(
+              ...colourOf(path.barrierEv, { range: barrierRange, colormap: BARRIER_COLORMAP }),
+              THREE.SRGBColorSpace,
+            )
+          : new THREE.Color(0x64748b);
       const material = new THREE.MeshStandardMaterial({ color: c, roughness: 0.7 });
       for (const o of offsets) {
         const tube = new THREE.Mesh(geometry, material);
@@ -338,7 +419,10 @@ export function Viewer3D(props: Props) {
     clearGroup(t.groups.selection);
     const s = sites.find((x) => x.id === selectedSiteId);
     if (s) {
-      const ring = new THREE.Mesh(new THREE.TorusGeometry(0.5, 0.06, 8, 40), new THREE.MeshBasicMaterial({ color: 0x0ea5e9 }));
+      const ring = new THREE.Mesh(
+        new THREE.TorusGeometry(0.5, 0.06, 8, 40),
+        new THREE.MeshBasicMaterial({ color: 0x0ea5e9 }),
+      );
       ring.quaternion.setFromUnitVectors(new THREE.Vector3(0, 0, 1), new THREE.Vector3(...structure.normal));
       ring.position.set(...s.position);
       t.groups.selection.add(ring);
@@ -366,7 +450,13 @@ export function Viewer3D(props: Props) {
     geometry.setAttribute('position', new THREE.Float32BufferAttribute(corners.flat(), 3));
     geometry.setAttribute('uv', new THREE.Float32BufferAttribute([0, 0, 1, 0, 1, 1, 0, 1], 2));
     geometry.setIndex([0, 1, 2, 0, 2, 3]);
-    const material = new THREE.MeshBasicMaterial({ map: texture, side: THREE.DoubleSide, transparent: true, opacity: 0.9, depthWrite: false });
+    const material = new THREE.MeshBasicMaterial({
+      map: texture,
+      side: THREE.DoubleSide,
+      transparent: true,
+      opacity: 0.9,
+      depthWrite: false,
+    });
     for (const o of offsets) {
       const mesh = new THREE.Mesh(geometry, material);
       mesh.position.set(o[0], o[1], o[2]);
@@ -387,7 +477,9 @@ export function Viewer3D(props: Props) {
       if (msg.type === 'error') return setIsoStatus(`isosurface failed: ${msg.message}`);
       if (msg.requestId !== requestIdRef.current) return; // a newer level is on its way
       setIsoPositions(msg.positions);
-      setIsoStatus(`${msg.triangleCount.toLocaleString()} triangles at ${msg.level.toFixed(2)} eV (${msg.ms.toFixed(0)} ms in the worker)`);
+      setIsoStatus(
+        `${msg.triangleCount.toLocaleString()} triangles at ${msg.level.toFixed(2)} eV (${msg.ms.toFixed(0)} ms in the worker)`,
+      );
     };
     setIsoStatus('loading the down-sampled grid…');
     fetch(gridUrl)
@@ -396,11 +488,16 @@ export function Viewer3D(props: Props) {
         const { header, values } = parseFloat32Body(new Uint8Array(await res.arrayBuffer()));
         if (cancelled) return;
         const h = header as GridHeader;
-        worker.postMessage({ type: 'grid', field: { dims: h.dims, lattice: h.lattice, data: values } } satisfies IsoRequest);
+        worker.postMessage({
+          type: 'grid',
+          field: { dims: h.dims, lattice: h.lattice, data: values },
+        } satisfies IsoRequest);
         setIsoGrid(h);
         setIsoLevel((level) => level ?? (h.minEv < -1 && h.maxEv > -1 ? -1 : (h.minEv + h.maxEv) / 2));
       })
-      .catch((err: unknown) => setIsoStatus(`could not load the grid: ${err instanceof Error ? err.message : String(err)}`));
+      .catch((err: unknown) =>
+        setIsoStatus(`could not load the grid: ${err instanceof Error ? err.message : String(err)}`),
+      );
     return () => {
       cancelled = true;
     };
@@ -423,7 +520,6 @@ export function Viewer3D(props: Props) {
     if (t) drawIsosurface(t, isoPositions, structure, offsets);
   }, [isoPositions, offsets, structure]);
 
-
   // Visibility toggles.
   useEffect(() => {
     const t = threeRef.current;
@@ -435,7 +531,10 @@ export function Viewer3D(props: Props) {
       const t = threeRef.current;
       if (!t || !t.sitesMesh || !show.sites) return null;
       const rect = ev.currentTarget.getBoundingClientRect();
-      const ndc = new THREE.Vector2(((ev.clientX - rect.left) / rect.width) * 2 - 1, -((ev.clientY - rect.top) / rect.height) * 2 + 1);
+      const ndc = new THREE.Vector2(
+        ((ev.clientX - rect.left) / rect.width) * 2 - 1,
+        -((ev.clientY - rect.top) / rect.height) * 2 + 1,
+      );
       const ray = new THREE.Raycaster();
       ray.setFromCamera(ndc, t.camera);
       const hit = ray.intersectObject(t.sitesMesh, false)[0];
@@ -456,12 +555,17 @@ export function Viewer3D(props: Props) {
 
   const toggle = (key: keyof typeof show, label: string) => (
     <label className="flex items-center gap-1">
-      <input type="checkbox" checked={show[key]} onChange={(e) => setShow((s) => ({ ...s, [key]: e.target.checked }))} />
+      <input
+        type="checkbox"
+        checked={show[key]}
+        onChange={(e) => setShow((s) => ({ ...s, [key]: e.target.checked }))}
+      />
       {label}
     </label>
   );
 
-  const energyLabel = energySource === 'dft' ? 'Site E_b, DFT (predicted where missing)' : 'Site E_b, predicted (DFT where missing)';
+  const energyLabel =
+    energySource === 'dft' ? 'Site E_b, DFT (predicted where missing)' : 'Site E_b, predicted (DFT where missing)';
 
   return (
     <div className="space-y-2">
@@ -488,10 +592,18 @@ export function Viewer3D(props: Props) {
         {toggle('hops', 'Hops')}
         {toggle('slice', 'Potential slice')}
         {toggle('iso', 'Isosurface')}
-        <button type="button" onClick={resetView} className="rounded border border-slate-300 bg-white px-2 py-0.5 text-xs">
+        <button
+          type="button"
+          onClick={resetView}
+          className="rounded border border-slate-300 bg-white px-2 py-0.5 text-xs"
+        >
           Reset view
         </button>
-        <button type="button" onClick={screenshot} className="rounded border border-slate-300 bg-white px-2 py-0.5 text-xs">
+        <button
+          type="button"
+          onClick={screenshot}
+          className="rounded border border-slate-300 bg-white px-2 py-0.5 text-xs"
+        >
           Screenshot (PNG)
         </button>
       </div>
@@ -518,7 +630,10 @@ export function Viewer3D(props: Props) {
           </span>
         </div>
       )}
-      <div ref={containerRef} className="relative h-[460px] w-full overflow-hidden rounded border border-slate-200 bg-slate-50">
+      <div
+        ref={containerRef}
+        className="relative h-[460px] w-full overflow-hidden rounded border border-slate-200 bg-slate-50"
+      >
         <canvas
           ref={canvasRef}
           className="block h-full w-full"
@@ -541,18 +656,31 @@ export function Viewer3D(props: Props) {
           </p>
         )}
         {hover && (
-          <div className="pointer-events-none absolute z-10 rounded bg-slate-900/90 px-2 py-1 text-xs text-white" style={{ left: hover.x + 12, top: hover.y + 12 }}>
+          <div
+            className="pointer-events-none absolute z-10 rounded bg-slate-900/90 px-2 py-1 text-xs text-white"
+            style={{ left: hover.x + 12, top: hover.y + 12 }}
+          >
             <SiteSummary site={hover.site} />
           </div>
         )}
-        <div className="pointer-events-none absolute left-2 top-2 rounded bg-white/85 px-2 py-1 text-xs" aria-label="Legend">
+        <div
+          className="pointer-events-none absolute left-2 top-2 rounded bg-white/85 px-2 py-1 text-xs"
+          aria-label="Legend"
+        >
           {speciesList.map((s) => (
             <div key={s} className="flex items-center gap-1">
-              <span className="inline-block h-3 w-3 rounded-full border border-slate-400" style={{ background: cssHex(elementVisual(s).colour) }} />
+              <span
+                className="inline-block h-3 w-3 rounded-full border border-slate-400"
+                style={{ background: cssHex(elementVisual(s).colour) }}
+              />
               {s}
               {dopantSpecies.includes(s) && (
                 <span className="ml-1 flex items-center gap-1">
-                  <span className="inline-block h-3 w-3 rounded-full border-2" style={{ borderColor: cssHex(DOPANT_RING) }} /> dopant
+                  <span
+                    className="inline-block h-3 w-3 rounded-full border-2"
+                    style={{ borderColor: cssHex(DOPANT_RING) }}
+                  />{' '}
+                  dopant
                 </span>
               )}
             </div>
@@ -560,9 +688,23 @@ export function Viewer3D(props: Props) {
         </div>
       </div>
       <div className="flex flex-wrap gap-6">
-        {energyRange ? <ColourBar range={energyRange} colormap={ENERGY_COLORMAP} label={energyLabel} /> : <p className="text-xs text-slate-500">Sites: no binding energies yet (grey markers).</p>}
-        {barrierRange ? <ColourBar range={barrierRange} colormap={BARRIER_COLORMAP} label="Hop barrier max(E_S − E_A, E_S − E_B)" /> : <p className="text-xs text-slate-500">Hops: barriers unknown (grey tubes).</p>}
-        {sliceRange && slice && <ColourBar range={sliceRange} colormap={sliceColormap} label={`V at ${slice.header.heightA.toFixed(2)} Å above top X`} />}
+        {energyRange ? (
+          <ColourBar range={energyRange} colormap={ENERGY_COLORMAP} label={energyLabel} />
+        ) : (
+          <p className="text-xs text-slate-500">Sites: no binding energies yet (grey markers).</p>
+        )}
+        {barrierRange ? (
+          <ColourBar range={barrierRange} colormap={BARRIER_COLORMAP} label="Hop barrier max(E_S − E_A, E_S − E_B)" />
+        ) : (
+          <p className="text-xs text-slate-500">Hops: barriers unknown (grey tubes).</p>
+        )}
+        {sliceRange && slice && (
+          <ColourBar
+            range={sliceRange}
+            colormap={sliceColormap}
+            label={`V at ${slice.header.heightA.toFixed(2)} Å above top X`}
+          />
+        )}
       </div>
     </div>
   );

@@ -9,7 +9,8 @@ import type { Grid3D } from './grid3d';
  * averages every input point (no aliasing of narrow wells). Axes with n <= maxPerAxis are copied unchanged.
  */
 export function downsampleGrid(grid: Grid3D, maxPerAxis: number): Grid3D {
-  if (!(Number.isInteger(maxPerAxis) && maxPerAxis >= 2)) throw new RangeError('downsampleGrid: maxPerAxis must be an integer >= 2');
+  if (!(Number.isInteger(maxPerAxis) && maxPerAxis >= 2))
+    throw new RangeError('downsampleGrid: maxPerAxis must be an integer >= 2');
   let current = grid;
   for (const axis of [0, 1, 2] as const) {
     const n = current.dims[axis];

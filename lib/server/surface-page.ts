@@ -80,7 +80,13 @@ export async function getSurfacePage(datasetId: string, surfaceId: string): Prom
         dopantDistanceA: s.dopantDistanceA,
       };
     });
-    const hops: ViewHop[] = surface.hops.map((h) => ({ id: h.id, name: h.name, from: h.from, saddle: h.saddle, to: h.to }));
+    const hops: ViewHop[] = surface.hops.map((h) => ({
+      id: h.id,
+      name: h.name,
+      from: h.from,
+      saddle: h.saddle,
+      to: h.to,
+    }));
     view = { structure, sites, hops };
   } catch (err) {
     viewProblem = err instanceof Error ? err.message : String(err);
@@ -91,7 +97,9 @@ export async function getSurfacePage(datasetId: string, surfaceId: string): Prom
     dataset,
     surface,
     formula: formula(surface.structure),
-    grid: gridRow ? { dims: [gridRow.nx, gridRow.ny, gridRow.nz], sourceFile: gridRow.sourceFile, unit: gridRow.unit } : null,
+    grid: gridRow
+      ? { dims: [gridRow.nx, gridRow.ny, gridRow.nz], sourceFile: gridRow.sourceFile, unit: gridRow.unit }
+      : null,
     vacuum: extraction?.vacuum ?? null,
     settingsHash: extraction?.settingsHash ?? null,
     liHeightA,

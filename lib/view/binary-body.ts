@@ -33,7 +33,8 @@ export function parseFloat32Body(bytes: Uint8Array): { header: unknown; values: 
   if (bytes.byteLength < 4) throw new BinaryBodyError('body shorter than its length prefix');
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const n = view.getUint32(0, true);
-  if (4 + n > bytes.byteLength || (bytes.byteLength - 4 - n) % 4 !== 0) throw new BinaryBodyError('header length does not fit the body');
+  if (4 + n > bytes.byteLength || (bytes.byteLength - 4 - n) % 4 !== 0)
+    throw new BinaryBodyError('header length does not fit the body');
   const header: unknown = JSON.parse(new TextDecoder().decode(bytes.subarray(4, 4 + n)));
   const count = (bytes.byteLength - 4 - n) / 4;
   const values = new Float32Array(count);

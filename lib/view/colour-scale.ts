@@ -19,7 +19,11 @@ export function scalePosition(v: number, range: readonly [number, number]): numb
 }
 
 /** RGB in [0, 1] of `v`, linearly interpolated in the 256-entry table of the colormap. Writes into `out`. */
-export function colourOf(v: number, scale: ColourScale, out: [number, number, number] = [0, 0, 0]): [number, number, number] {
+export function colourOf(
+  v: number,
+  scale: ColourScale,
+  out: [number, number, number] = [0, 0, 0],
+): [number, number, number] {
   const lut = colormapLut(scale.colormap);
   const x = scalePosition(v, scale.range) * 255;
   const j = Math.min(254, Math.floor(x));
@@ -55,7 +59,11 @@ export function colourBarGradient(colormap: ColormapName, stops = 11): string {
  * Values -> 8-bit RGBA (alpha 255), Shape [n, 4], the layout of canvas ImageData and of a three.js RGBA texture.
  * Writes into `out` when it has the right length.
  */
-export function valuesToRgba(values: ArrayLike<number>, scale: ColourScale, out?: Uint8ClampedArray): Uint8ClampedArray {
+export function valuesToRgba(
+  values: ArrayLike<number>,
+  scale: ColourScale,
+  out?: Uint8ClampedArray,
+): Uint8ClampedArray {
   const rgba = out && out.length === values.length * 4 ? out : new Uint8ClampedArray(values.length * 4);
   const c: [number, number, number] = [0, 0, 0];
   for (let i = 0; i < values.length; i++) {
@@ -91,6 +99,7 @@ export function niceTicks(range: readonly [number, number], count = 5): number[]
   const step = (m < 1.5 ? 1 : m < 3 ? 2 : m < 7 ? 5 : 10) * p;
   const start = Math.ceil(lo / step - 1e-9) * step;
   const ticks: number[] = [];
-  for (let t = start; t <= hi + step * 1e-9; t += step) ticks.push(Math.abs(t) < step * 1e-9 ? 0 : Number(t.toPrecision(12)));
+  for (let t = start; t <= hi + step * 1e-9; t += step)
+    ticks.push(Math.abs(t) < step * 1e-9 ? 0 : Number(t.toPrecision(12)));
   return ticks;
 }

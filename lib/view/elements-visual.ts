@@ -79,7 +79,25 @@ export function elementVisual(symbol: string): ElementVisual {
 }
 
 /** Non-metals (and metalloids) of the table; bonds are drawn only when at least one end is one of these. */
-export const NON_METALS: ReadonlySet<string> = new Set(['H', 'B', 'C', 'N', 'O', 'F', 'Si', 'P', 'S', 'Cl', 'Ge', 'As', 'Se', 'Br', 'Sb', 'Te', 'I']);
+export const NON_METALS: ReadonlySet<string> = new Set([
+  'H',
+  'B',
+  'C',
+  'N',
+  'O',
+  'F',
+  'Si',
+  'P',
+  'S',
+  'Cl',
+  'Ge',
+  'As',
+  'Se',
+  'Br',
+  'Sb',
+  'Te',
+  'I',
+]);
 
 /** CSS colour (#rrggbb) of a 0xRRGGBB number. */
 export function cssHex(colour: number): string {

@@ -59,8 +59,7 @@ export function marchingCubesPeriodic(field: IsoField, level: number, maxTriangl
   const ex = new Float64Array(12 * 3); // edge vertices in grid index units
   const out: number[] = [];
   let triangles = 0;
-  const at = (i: number, j: number, k: number): number =>
-    d[(i % nx) + nx * ((j % ny) + ny * (k % nz))];
+  const at = (i: number, j: number, k: number): number => d[(i % nx) + nx * ((j % ny) + ny * (k % nz))];
   for (let k = 0; k < nz; k++)
     for (let j = 0; j < ny; j++)
       for (let i = 0; i < nx; i++) {

@@ -31,7 +31,12 @@ export interface BondOptions {
  * Bonds of a periodic structure, each listed once: pairs (i, j, image) with i < j, or i === j with the image's first
  * non-zero component positive (an atom bonded to its own periodic image). O(n^2 * images); fine for a few hundred atoms.
  */
-export function findBonds(lattice: Mat3, species: readonly string[], positions: readonly Readonly<Vec3>[], options: BondOptions = {}): Bond[] {
+export function findBonds(
+  lattice: Mat3,
+  species: readonly string[],
+  positions: readonly Readonly<Vec3>[],
+  options: BondOptions = {},
+): Bond[] {
   const { factor = 1.2, metalMetal = false, imageRange = [1, 1, 1] } = options;
   const n = positions.length;
   const radii = species.map((s) => elementVisual(s).covalentRadiusA);
@@ -71,7 +76,11 @@ export function bondEnds(lattice: Mat3, positions: readonly Readonly<Vec3>[], bo
   const q = positions[bond.j];
   return [
     [positions[bond.i][0], positions[bond.i][1], positions[bond.i][2]],
-    [q[0] + na * a[0] + nb * b[0] + nc * c[0], q[1] + na * a[1] + nb * b[1] + nc * c[1], q[2] + na * a[2] + nb * b[2] + nc * c[2]],
+    [
+      q[0] + na * a[0] + nb * b[0] + nc * c[0],
+      q[1] + na * a[1] + nb * b[1] + nc * c[1],
+      q[2] + na * a[2] + nb * b[2] + nc * c[2],
+    ],
   ];
 }
 
@@ -147,7 +156,12 @@ export function minimumImageInPlane(lattice: Mat3, d: Readonly<Vec3>): Vec3 {
  * A hop A -> S -> B as a polyline through the saddle S, with A and B moved to their periodic images nearest S in the
  * surface plane (so a hop across the cell boundary is drawn short, not across the whole cell).
  */
-export function hopPath(lattice: Mat3, from: Readonly<Vec3>, saddle: Readonly<Vec3>, to: Readonly<Vec3>): [Vec3, Vec3, Vec3] {
+export function hopPath(
+  lattice: Mat3,
+  from: Readonly<Vec3>,
+  saddle: Readonly<Vec3>,
+  to: Readonly<Vec3>,
+): [Vec3, Vec3, Vec3] {
   const s: Vec3 = [saddle[0], saddle[1], saddle[2]];
   const da = minimumImageInPlane(lattice, [from[0] - s[0], from[1] - s[1], from[2] - s[2]]);
   const db = minimumImageInPlane(lattice, [to[0] - s[0], to[1] - s[1], to[2] - s[2]]);

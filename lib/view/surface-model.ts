@@ -71,7 +71,12 @@ export function hopPaths(sites: readonly ViewSite[], hops: readonly ViewHop[], s
     const ea = siteEnergy(a, source);
     const es = siteEnergy(s, source);
     const eb = siteEnergy(b, source);
-    out.push({ saddle: h.saddle, from: h.from, to: h.to, barrierEv: ea !== null && es !== null && eb !== null ? es - Math.min(ea, eb) : null });
+    out.push({
+      saddle: h.saddle,
+      from: h.from,
+      to: h.to,
+      barrierEv: ea !== null && es !== null && eb !== null ? es - Math.min(ea, eb) : null,
+    });
   }
   return out;
 }

@@ -39,7 +39,9 @@ async function waitForJob(id: string): Promise<{ status: string; error: string |
 }
 
 beforeAll(async () => {
-  const res = await createDataset(new Request('http://x', { method: 'POST', body: JSON.stringify({ name: 'views', settings: { pixels: 16 } }) }));
+  const res = await createDataset(
+    new Request('http://x', { method: 'POST', body: JSON.stringify({ name: 'views', settings: { pixels: 16 } }) }),
+  );
   const datasetId = (await res.json()).dataset.id;
   const grid = sampleModelOnGrid(model, dims);
   const files: [string, string][] = [
@@ -48,7 +50,10 @@ beforeAll(async () => {
     ['MoS2-V/meta.json', JSON.stringify({ host: 'MoS2', phase: '2H', dopant: 'V' })],
   ];
   const { body, contentType } = await encodeForm(multipart(files));
-  const up = await upload(new Request('http://x', { method: 'POST', headers: { 'content-type': contentType }, body }), ctx({ id: datasetId }));
+  const up = await upload(
+    new Request('http://x', { method: 'POST', headers: { 'content-type': contentType }, body }),
+    ctx({ id: datasetId }),
+  );
   expect(up.status).toBe(201);
   const result = await up.json();
   surfaceId = result.surfaces[0].id;
@@ -131,7 +136,11 @@ describe('GET /api/surfaces/[id]/grid', () => {
   });
 
   it('down-samples to at most max points per axis and keeps the mean', async () => {
-    const full = parseFloat32Body(new Uint8Array(await (await gridRoute(new Request('http://x/grid?max=128'), ctx({ id: surfaceId }))).arrayBuffer()));
+    const full = parseFloat32Body(
+      new Uint8Array(
+        await (await gridRoute(new Request('http://x/grid?max=128'), ctx({ id: surfaceId }))).arrayBuffer(),
+      ),
+    );
     const res = await gridRoute(new Request('http://x/grid?max=16'), ctx({ id: surfaceId }));
     const { header, values } = parseFloat32Body(new Uint8Array(await res.arrayBuffer()));
     expect((header as GridHeader).dims).toEqual([16, 16, 16]);

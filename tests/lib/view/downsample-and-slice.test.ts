@@ -15,13 +15,17 @@ function gridOf(dims: [number, number, number], f: (u: number, v: number, w: num
   const data = new Float32Array(dims[0] * dims[1] * dims[2]);
   for (let k = 0; k < dims[2]; k++)
     for (let j = 0; j < dims[1]; j++)
-      for (let i = 0; i < dims[0]; i++) data[i + dims[0] * (j + dims[1] * k)] = f(i / dims[0], j / dims[1], k / dims[2]);
+      for (let i = 0; i < dims[0]; i++)
+        data[i + dims[0] * (j + dims[1] * k)] = f(i / dims[0], j / dims[1], k / dims[2]);
   return { dims, lattice, data };
 }
 
 describe('downsampleGrid', () => {
   it('keeps a constant, caps every axis and leaves small axes alone', () => {
-    const g = downsampleGrid(gridOf([64, 10, 100], () => -3.25), 16);
+    const g = downsampleGrid(
+      gridOf([64, 10, 100], () => -3.25),
+      16,
+    );
     expect(g.dims).toEqual([16, 10, 16]);
     expect(g.data.every((v) => Math.abs(v + 3.25) < 1e-5)).toBe(true);
   });
@@ -34,7 +38,10 @@ describe('downsampleGrid', () => {
   });
 
   it('keeps output points at i/m: an odd function stays odd about u = 0', () => {
-    const g = downsampleGrid(gridOf([64, 1, 1], (u) => Math.sin(2 * Math.PI * u)), 16);
+    const g = downsampleGrid(
+      gridOf([64, 1, 1], (u) => Math.sin(2 * Math.PI * u)),
+      16,
+    );
     expect(g.data[0]).toBeCloseTo(0, 6);
     expect(g.data[8]).toBeCloseTo(0, 6);
     // A cosine of one period loses under 2 % of its amplitude through a tent of half-width 1/16.

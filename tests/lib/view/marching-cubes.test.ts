@@ -3,7 +3,11 @@ import type { Mat3 } from '@/lib/math/mat3';
 import { marchingCubesPeriodic } from '@/lib/view/marching-cubes';
 
 /** Field |r - centre| (minimum image) on an n^3 grid of a cubic cell of side L. */
-function distanceField(n: number, L: number, centre: [number, number, number]): { dims: [number, number, number]; lattice: Mat3; data: Float32Array } {
+function distanceField(
+  n: number,
+  L: number,
+  centre: [number, number, number],
+): { dims: [number, number, number]; lattice: Mat3; data: Float32Array } {
   const data = new Float32Array(n * n * n);
   for (let k = 0; k < n; k++)
     for (let j = 0; j < n; j++)

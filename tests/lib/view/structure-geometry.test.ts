@@ -1,6 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import type { Mat3, Vec3 } from '@/lib/math/mat3';
-import { bondEnds, cellEdges, findBonds, hopPath, minimumImageInPlane, repeatOffsets } from '@/lib/view/structure-geometry';
+import {
+  bondEnds,
+  cellEdges,
+  findBonds,
+  hopPath,
+  minimumImageInPlane,
+  repeatOffsets,
+} from '@/lib/view/structure-geometry';
 import { elementVisual } from '@/lib/view/elements-visual';
 
 const cubic = (s: number): Mat3 => [

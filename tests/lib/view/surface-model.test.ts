@@ -2,7 +2,19 @@ import { describe, expect, it } from 'vitest';
 import { hopPaths, siteEnergy, type ViewSite } from '@/lib/view/surface-model';
 
 function site(id: string, eBindingEv: number | null, predictedEv: number | null = null): ViewSite {
-  return { id, name: id, kind: 'H', position: [0, 0, 0], xy: [0, 0], directionRad: null, mepV: null, eBindingEv, predictedEv, sigmaEv: null, dopantDistanceA: null };
+  return {
+    id,
+    name: id,
+    kind: 'H',
+    position: [0, 0, 0],
+    xy: [0, 0],
+    directionRad: null,
+    mepV: null,
+    eBindingEv,
+    predictedEv,
+    sigmaEv: null,
+    dopantDistanceA: null,
+  };
 }
 
 describe('energies for colouring', () => {

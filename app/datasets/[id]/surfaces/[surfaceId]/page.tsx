@@ -11,7 +11,12 @@ export default async function SurfacePage({ params }: { params: Promise<{ id: st
   const page = await getSurfacePage(id, surfaceId);
   if (!page) notFound();
   const { dataset, surface, vacuum } = page;
-  const unmatched = surface.unmatchedLabels as { site: string; file: string; line?: number; nearestSiteDistanceA: number }[];
+  const unmatched = surface.unmatchedLabels as {
+    site: string;
+    file: string;
+    line?: number;
+    nearestSiteDistanceA: number;
+  }[];
   const counts = new Map<string, number>();
   for (const s of surface.sites) counts.set(s.kind, (counts.get(s.kind) ?? 0) + 1);
   const labelled = surface.sites.filter((s) => s.eBindingEv !== null).length;
@@ -36,20 +41,26 @@ export default async function SurfacePage({ params }: { params: Promise<{ id: st
           {fact('Dopant', surface.dopant ?? 'pristine')}
           {fact('Formula', <span className="font-mono">{page.formula}</span>)}
           {fact('Potential grid', page.grid ? `${page.grid.dims.join('×')} (${page.grid.sourceFile})` : 'none')}
-          {fact('Vacuum shift', vacuum ? `${vacuum.shiftEv >= 0 ? '+' : ''}${vacuum.shiftEv.toFixed(3)} eV (${vacuum.reference})` : '—')}
+          {fact(
+            'Vacuum shift',
+            vacuum ? `${vacuum.shiftEv >= 0 ? '+' : ''}${vacuum.shiftEv.toFixed(3)} eV (${vacuum.reference})` : '—',
+          )}
           {fact('Dipole step', vacuum ? `${vacuum.dipoleStepEv.toFixed(3)} eV` : '—')}
           {fact('Sites', [...counts].map(([k, n]) => `${n} ${k}`).join(', ') || 'none yet')}
           {fact('Labelled', `${labelled} of ${surface.sites.length}`)}
         </dl>
         <p className="text-xs text-slate-500">
-          E_slab {surface.eSlabEv !== null ? `${surface.eSlabEv.toFixed(4)} eV` : 'unknown'} · Li height {page.liHeightA} Å · EPDI window {page.windowA} Å
+          E_slab {surface.eSlabEv !== null ? `${surface.eSlabEv.toFixed(4)} eV` : 'unknown'} · Li height{' '}
+          {page.liHeightA} Å · EPDI window {page.windowA} Å
           {vacuum && ` · vacuum gap ${vacuum.gapWidthAngstrom.toFixed(1)} Å`}
-          {page.settingsHash && ` · settings ${page.settingsHash}`} · potentials in eV, aligned to the vacuum above the surface
+          {page.settingsHash && ` · settings ${page.settingsHash}`} · potentials in eV, aligned to the vacuum above the
+          surface
         </p>
         {unmatched.length > 0 && (
           <div role="alert" className="rounded border border-amber-300 bg-amber-50 p-3 text-sm text-amber-900">
             <p className="font-semibold">
-              {unmatched.length} label{unmatched.length === 1 ? '' : 's'} matched no site within 0.3 Å and {unmatched.length === 1 ? 'was' : 'were'} not used:
+              {unmatched.length} label{unmatched.length === 1 ? '' : 's'} matched no site within 0.3 Å and{' '}
+              {unmatched.length === 1 ? 'was' : 'were'} not used:
             </p>
             <ul className="mt-1 list-disc pl-5">
               {unmatched.map((u, i) => (
@@ -83,7 +94,13 @@ export default async function SurfacePage({ params }: { params: Promise<{ id: st
         <h2 id="gallery-heading" className="mb-2 text-lg font-semibold">
           EPDI gallery
         </h2>
-        <EpdiGallery sites={surface.sites} rangeEv={page.epdiRangeEv} colormap={dataset.settings.colormap} windowA={page.windowA} pixels={dataset.settings.pixels} />
+        <EpdiGallery
+          sites={surface.sites}
+          rangeEv={page.epdiRangeEv}
+          colormap={dataset.settings.colormap}
+          windowA={page.windowA}
+          pixels={dataset.settings.pixels}
+        />
       </section>
     </div>
   );
