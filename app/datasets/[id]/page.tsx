@@ -34,6 +34,9 @@ export default async function DatasetPage({ params }: { params: Promise<{ id: st
         <Link href={`/datasets/${dataset.id}/profiles`} className="text-indigo-700 hover:underline">
           Profiles and barriers
         </Link>
+        <Link href={`/datasets/${dataset.id}/train`} className="text-indigo-700 hover:underline">
+          Train and predict
+        </Link>
       </nav>
 
       <section aria-labelledby="surfaces-heading">
