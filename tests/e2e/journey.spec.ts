@@ -58,7 +58,7 @@ test.describe('the full journey', () => {
     await page.getByRole('button', { name: 'Train', exact: true }).click();
     await expect(page.getByRole('table', { name: 'Comparison' })).toBeVisible({ timeout: 120_000 });
     await page.getByRole('button', { name: 'Save to server' }).click();
-    await expect(page.getByText('saved on the server')).toBeVisible();
+    await expect(page.getByText('(trained, saved on the server)')).toBeVisible();
     await page.getByRole('button', { name: 'Predict unlabelled sites and store' }).click();
     await expect(page.getByText(`Stored ${unlabelled} predictions for the unlabelled sites.`)).toBeVisible({
       timeout: 60_000,
