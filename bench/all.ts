@@ -5,7 +5,7 @@
 import { spawnSync } from 'node:child_process';
 import path from 'node:path';
 
-const benches = ['parse', 'epdi', 'ml'];
+const benches = ['parse', 'upload', 'epdi', 'ml'];
 let failed = 0;
 for (const name of benches) {
   console.log(`\n=== bench:${name}`);
