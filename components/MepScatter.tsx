@@ -1,6 +1,16 @@
 'use client';
 
-import { CartesianGrid, ComposedChart, Legend, Line, ResponsiveContainer, Scatter, Tooltip, XAxis, YAxis } from 'recharts';
+import {
+  CartesianGrid,
+  ComposedChart,
+  Legend,
+  Line,
+  ResponsiveContainer,
+  Scatter,
+  Tooltip,
+  XAxis,
+  YAxis,
+} from 'recharts';
 import type { MepCorrelation } from '@/lib/server/mep-correlation';
 
 const COLOURS = ['#4f46e5', '#dc2626', '#059669', '#d97706', '#7c3aed', '#0891b2', '#be185d'];
@@ -25,14 +35,13 @@ export function MepScatter({ hosts }: { hosts: MepCorrelation[] }) {
     <figure aria-label="MEP versus binding energy" className="space-y-2">
       <div className="h-80 w-full">
         <ResponsiveContainer>
-          <ComposedChart margin={{ top: 10, right: 20, bottom: 30, left: 20 }}>
+          <ComposedChart margin={{ top: 10, right: 20, bottom: 30, left: 10 }}>
             <CartesianGrid strokeDasharray="3 3" />
             <XAxis
               type="number"
               dataKey="mepV"
               domain={['auto', 'auto']}
-              name="MEP"
-              unit=" V"
+              name="MEP (V)"
               label={{ value: 'MEP (V, vacuum-aligned)', position: 'bottom', offset: 10 }}
               tickFormatter={(v: number) => v.toFixed(2)}
             />
@@ -40,9 +49,9 @@ export function MepScatter({ hosts }: { hosts: MepCorrelation[] }) {
               type="number"
               dataKey="eBindingEv"
               domain={['auto', 'auto']}
-              name="E_b"
-              unit=" eV"
-              label={{ value: 'E_b (eV)', angle: -90, position: 'insideLeft' }}
+              name="E_b (eV)"
+              width={70}
+              label={{ value: 'E_b (eV)', angle: -90, position: 'insideLeft', offset: -5 }}
               tickFormatter={(v: number) => v.toFixed(2)}
             />
             <Tooltip formatter={(v) => (typeof v === 'number' ? v.toFixed(3) : String(v))} />
