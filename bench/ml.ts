@@ -18,7 +18,8 @@ async function main(): Promise<void> {
   const n = Number(process.env.BENCH_N ?? 300);
   const samples = syntheticSamples({ surfaces: 5, minimaPerSurface: Math.round(n / 15), saddlesPerSurface: Math.round((2 * n) / 15), pixels: 64 }).filter(isLabelled);
   const source = nodeWeightsSource();
-  const rows: string[] = [`samples: ${samples.length} synthetic 64x64 EPDIs`];
+  const rows = { push: (line: string) => console.log(line) };
+  rows.push(`samples: ${samples.length} synthetic 64x64 EPDIs`);
   for (const backend of ['wasm', 'cpu'] as const) {
     await initNodeBackend(backend);
     const provider = await backboneProvider(source);
@@ -65,7 +66,6 @@ async function main(): Promise<void> {
   rows.push(`cnn(32) from scratch, 1 epoch over 64 EPDIs (cpu): ${cs.toFixed(1)} s`);
   c.dispose();
   rows.push(`backend now: ${tf.getBackend()}`);
-  console.log(rows.join('\n'));
   provider.dispose();
 }
 
