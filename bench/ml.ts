@@ -18,8 +18,8 @@ async function main(): Promise<void> {
   const n = Number(process.env.BENCH_N ?? 300);
   const samples = syntheticSamples({ surfaces: 5, minimaPerSurface: Math.round(n / 15), saddlesPerSurface: Math.round((2 * n) / 15), pixels: 64 }).filter(isLabelled);
   const source = nodeWeightsSource();
-  const rows = { push: (line: string) => console.log(line) };
-  rows.push(`samples: ${samples.length} synthetic 64x64 EPDIs`);
+  const report = (line: string): void => console.log(line);
+  report(`samples: ${samples.length} synthetic 64x64 EPDIs`);
   for (const backend of ['wasm', 'cpu'] as const) {
     await initNodeBackend(backend);
     const provider = await backboneProvider(source);
@@ -28,7 +28,7 @@ async function main(): Promise<void> {
       const k = backend === 'cpu' ? 8 : 32;
       await featuresFor(bb, samples.slice(0, 2), { rangeEv: datasetRangeEv(samples) }); // warm-up
       const [, s] = await time(() => featuresFor(bb, samples.slice(0, k), { rangeEv: datasetRangeEv(samples) }));
-      rows.push(`features ${c.name.padEnd(16)} ${backend.padEnd(5)} ${((1000 * s) / k).toFixed(1)} ms/EPDI (batch 16, ${k} EPDIs)`);
+      report(`features ${c.name.padEnd(16)} ${backend.padEnd(5)} ${((1000 * s) / k).toFixed(1)} ms/EPDI (batch 16, ${k} EPDIs)`);
     }
     provider.dispose();
   }
@@ -37,35 +37,35 @@ async function main(): Promise<void> {
   const ctx: MlContext = { imageSettings: { rangeEv: datasetRangeEv(samples) }, seed: 1, backbones: provider, featureCache: new FeatureCache() };
   if (provider.available['mobilenetv2-035']) {
     const [m0, fitAll] = await time(() => fitModel({ type: 'frozen-ridge', backbone: 'mobilenetv2-035' }, samples, { ...ctx, featureCache: new FeatureCache() }));
-    rows.push(`frozen-ridge(mobilenetv2-035) fit on ${samples.length} incl. features: ${fitAll.toFixed(1)} s (goal < 60 s)`);
+    report(`frozen-ridge(mobilenetv2-035) fit on ${samples.length} incl. features: ${fitAll.toFixed(1)} s (goal < 60 s)`);
     m0.dispose();
     const [m1, fitHead] = await time(() => fitModel({ type: 'frozen-ridge', backbone: 'mobilenetv2-035' }, samples, ctx));
-    rows.push(`frozen-ridge head only (cached features, 8 bootstrap heads): ${fitHead.toFixed(2)} s`);
+    report(`frozen-ridge head only (cached features, 8 bootstrap heads): ${fitHead.toFixed(2)} s`);
     const one = samples.slice(0, 1);
     await m1.predict(one);
     const [, inf] = await time(async () => {
       for (let i = 0; i < 10; i++) await m1.predict([{ ...samples[i], id: `new${i}` }]);
     });
-    rows.push(`inference per new site (features + head): ${((1000 * inf) / 10).toFixed(1)} ms (goal < 20 ms)`);
+    report(`inference per new site (features + head): ${((1000 * inf) / 10).toFixed(1)} ms (goal < 20 ms)`);
     m1.dispose();
   }
   const [g, gpS] = await time(() => fitModel({ type: 'descriptor-gp' }, samples, ctx));
-  rows.push(`descriptor-gp fit on ${samples.length}: ${gpS.toFixed(2)} s`);
+  report(`descriptor-gp fit on ${samples.length}: ${gpS.toFixed(2)} s`);
   g.dispose();
   const [mlp, mlpS] = await time(() => fitModel({ type: 'frozen-mlp', backbone: 'mobilenetv2-035', epochs: 20 }, samples, ctx));
-  rows.push(`frozen-mlp 20 epochs (cached features): ${mlpS.toFixed(1)} s`);
+  report(`frozen-mlp 20 epochs (cached features): ${mlpS.toFixed(1)} s`);
   mlp.dispose();
   if (provider.available['darknet-tiny']) {
     const ft = samples.slice(0, 64);
     await fitModel({ type: 'finetune', backbone: 'darknet-tiny', epochs: 0 }, ft, ctx).then((m) => m.dispose()); // cut activations
     const [m, s] = await time(() => fitModel({ type: 'finetune', backbone: 'darknet-tiny', epochs: 1 }, ft, ctx));
-    rows.push(`fine-tune darknet-tiny last 2 blocks, 1 epoch over ${ft.length} EPDIs (cpu): ${s.toFixed(1)} s`);
+    report(`fine-tune darknet-tiny last 2 blocks, 1 epoch over ${ft.length} EPDIs (cpu): ${s.toFixed(1)} s`);
     m.dispose();
   }
   const [c, cs] = await time(() => fitModel({ type: 'cnn', size: 32, epochs: 1 }, samples.slice(0, 64), ctx));
-  rows.push(`cnn(32) from scratch, 1 epoch over 64 EPDIs (cpu): ${cs.toFixed(1)} s`);
+  report(`cnn(32) from scratch, 1 epoch over 64 EPDIs (cpu): ${cs.toFixed(1)} s`);
   c.dispose();
-  rows.push(`backend now: ${tf.getBackend()}`);
+  report(`backend now: ${tf.getBackend()}`);
   provider.dispose();
 }
 
