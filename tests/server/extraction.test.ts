@@ -13,6 +13,7 @@ const { GET: surfaceRoute } = await import('@/app/api/surfaces/[id]/route');
 const { GET: epdiRoute } = await import('@/app/api/sites/[id]/epdi/route');
 const { GET: batchRoute } = await import('@/app/api/datasets/[id]/epdis/route');
 const { parseEpdiBatch } = await import('@/lib/server/epdi-batch');
+const { GET: mepRoute } = await import('@/app/api/datasets/[id]/mep-correlation/route');
 
 let datasetId = '';
 let surfaceId = '';
@@ -76,5 +77,12 @@ describe('extraction after upload', () => {
     expect(potentials).toHaveLength(45 * 16 * 16);
     expect(header.rangeEv![1]).toBeGreaterThan(header.rangeEv![0]);
     expect(potentials.every((v) => Number.isFinite(v))).toBe(true);
+  });
+
+  it('reports MEP vs E_b per host, with no fit below three labelled points', async () => {
+    const { hosts } = await (await mepRoute(new Request('http://x'), ctx({ id: datasetId }))).json();
+    expect(hosts).toHaveLength(1);
+    expect(hosts[0]).toMatchObject({ host: 'MoS2', fit: null });
+    expect(hosts[0].points).toEqual([expect.objectContaining({ kind: 'T_M', eBindingEv: expect.closeTo(-0.6, 9) })]);
   });
 });
