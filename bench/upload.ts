@@ -27,7 +27,9 @@ async function generate(file: string): Promise<void> {
       for (let i = 0; i < nx; i++) {
         const z = k / nz - 0.5;
         data[i + nx * (j + ny * k)] =
-          -12 * Math.exp(-z * z * 120) * (1 + 0.3 * Math.cos((6 * Math.PI * i) / nx) * Math.cos((6 * Math.PI * j) / ny));
+          -12 *
+          Math.exp(-z * z * 120) *
+          (1 + 0.3 * Math.cos((6 * Math.PI * i) / nx) * Math.cos((6 * Math.PI * j) / ny));
       }
   const out = createWriteStream(`${file}.part`);
   for (const chunk of writeVolumetricChunks(structure, dims, [data])) {
@@ -49,7 +51,8 @@ function multipartStream(file: string, name: string): { body: ReadableStream<Uin
   const body = new ReadableStream<Uint8Array>({
     async start(controller) {
       controller.enqueue(head);
-      for await (const chunk of createReadStream(file, { highWaterMark: 1 << 20 })) controller.enqueue(chunk as Uint8Array);
+      for await (const chunk of createReadStream(file, { highWaterMark: 1 << 20 }))
+        controller.enqueue(chunk as Uint8Array);
       controller.enqueue(tail);
       controller.close();
     },
@@ -59,14 +62,20 @@ function multipartStream(file: string, name: string): { body: ReadableStream<Uin
 
 async function main(): Promise<void> {
   const file = path.join(os.tmpdir(), `epdi-bench-upload-${dims.join('x')}.LOCPOT`);
+  if (args.includes('--generate-only')) return generate(file);
   if (!existsSync(file)) {
     console.log(`writing ${file} ...`);
-    await generate(file);
+    // In a child process, so that the measured process starts clean.
+    execFileSync(process.execPath, ['--import', 'tsx', __filename, '--generate-only', '--dims', dims.join(',')], {
+      stdio: 'inherit',
+    });
   }
   const work = mkdtempSync(path.join(os.tmpdir(), 'epdi-bench-upload-'));
   process.env.DATABASE_URL = `file:${path.join(work, 'bench.db')}`;
   process.env.EPDI_UPLOAD_TMP = path.join(work, 'tmp');
-  execFileSync(process.execPath, [path.join('node_modules', 'prisma', 'build', 'index.js'), 'migrate', 'deploy'], { stdio: 'pipe' });
+  execFileSync(process.execPath, [path.join('node_modules', 'prisma', 'build', 'index.js'), 'migrate', 'deploy'], {
+    stdio: 'pipe',
+  });
   const { db } = await import('../lib/server/db');
   const { importUpload } = await import('../lib/server/upload/import-upload');
   const dataset = await db.dataset.create({ data: { name: 'bench', settingsJson: '{}' } });
@@ -99,9 +108,18 @@ async function main(): Promise<void> {
     ['LOCPOT text', `${fileMB.toFixed(0)} MB`],
     ['Float32 grid (reference)', `${gridMB.toFixed(0)} MB`],
     ['process RSS before upload', `${baselineMB.toFixed(0)} MB`],
-    ['upload + parse + store', `${uploadSeconds.toFixed(1)} s (${(fileMB / uploadSeconds).toFixed(0)} MB/s), peak RSS ${uploadPeakMB.toFixed(0)} MB, +${(uploadPeakMB - baselineMB).toFixed(0)} MB`],
-    ['... + extraction job', `${totalSeconds.toFixed(1)} s, peak RSS ${peakMB.toFixed(0)} MB, +${(peakMB - baselineMB).toFixed(0)} MB`],
-    ['goal: 1.5 x grid + 100 MB', `${goalMB.toFixed(0)} MB; peak increase / goal = ${((peakMB - baselineMB) / goalMB).toFixed(2)}`],
+    [
+      'upload + parse + store',
+      `${uploadSeconds.toFixed(1)} s (${(fileMB / uploadSeconds).toFixed(0)} MB/s), peak RSS ${uploadPeakMB.toFixed(0)} MB, +${(uploadPeakMB - baselineMB).toFixed(0)} MB`,
+    ],
+    [
+      '... + extraction job',
+      `${totalSeconds.toFixed(1)} s, peak RSS ${peakMB.toFixed(0)} MB, +${(peakMB - baselineMB).toFixed(0)} MB`,
+    ],
+    [
+      'goal: 1.5 x grid + 100 MB',
+      `${goalMB.toFixed(0)} MB; peak increase / goal = ${((peakMB - baselineMB) / goalMB).toFixed(2)}`,
+    ],
   ];
   for (const [k, v] of rows) console.log(`${k.padEnd(28)} ${v}`);
   await db.$disconnect();

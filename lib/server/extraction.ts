@@ -30,11 +30,13 @@ function muLi(datasetMu: number | null, meta: SurfaceMeta): number | undefined {
 
 /**
  * Find sites and hops of a stored surface, compute MEPs and EPDIs with its dataset's settings, match the uploaded
- * labels to the sites and store it all, replacing whatever an earlier extraction stored (one transaction).
+ * labels to the sites and store it all, replacing whatever an earlier extraction stored (one transaction). A caller
+ * that still holds the grid it just stored passes it as `preloadedGrid`, so a large grid is never in memory twice.
  */
 export async function extractStoredSurface(
   surfaceId: string,
   report: JobProgress = () => {},
+  preloadedGrid?: Grid3D,
 ): Promise<ExtractionSummary> {
   const surface = await db.surface.findUniqueOrThrow({
     where: { id: surfaceId },
@@ -42,7 +44,7 @@ export async function extractStoredSurface(
   });
   if (surface.grids.length === 0) throw new Error(`surface '${surface.name}' has no potential grid to extract from`);
   report(0.05, 'loading the potential grid');
-  const grid: Grid3D = await loadGrid(surface.grids[0].id);
+  const grid: Grid3D = preloadedGrid ?? (await loadGrid(surface.grids[0].id));
   const structure = JSON.parse(surface.structureJson) as Structure;
   const settings = datasetSettingsSchema.parse(JSON.parse(surface.dataset.settingsJson));
   report(0.3, 'finding sites, MEPs and EPDIs');
@@ -164,13 +166,21 @@ export async function extractStoredSurface(
   return summary;
 }
 
-/** Queue extraction of surfaces as a background job (one job per call); returns the job id. */
-export async function startExtraction(datasetId: string, surfaceIds: string[]): Promise<string> {
+/**
+ * Queue extraction of surfaces as a background job (one job per call); returns the job id. `grids` hands over grids
+ * the caller already holds (by surface id); each is released as soon as its surface is done.
+ */
+export async function startExtraction(
+  datasetId: string,
+  surfaceIds: string[],
+  grids: Map<string, Grid3D> = new Map(),
+): Promise<string> {
   return startJob('extract', { datasetId, input: { surfaceIds } }, async (report) => {
     const out: ExtractionSummary[] = [];
     for (let i = 0; i < surfaceIds.length; i++) {
       const share: JobProgress = (f, m) => report((i + f) / surfaceIds.length, m);
-      out.push(await extractStoredSurface(surfaceIds[i], share));
+      out.push(await extractStoredSurface(surfaceIds[i], share, grids.get(surfaceIds[i])));
+      grids.delete(surfaceIds[i]);
     }
     return out;
   });

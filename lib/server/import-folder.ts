@@ -72,7 +72,7 @@ export async function importFolders(
   for (const [i, s] of surfaces.entries()) {
     if (s.unchanged || !parsed[i].potential) continue;
     opts.onProgress?.(0.9 + (0.1 * i) / surfaces.length, `extracting ${s.name}`);
-    extractions.push(await extractStoredSurface(s.id));
+    extractions.push(await extractStoredSurface(s.id, undefined, parsed[i].potential?.grid));
   }
   return { datasetId: dataset.id, surfaces, extractions };
 }

@@ -11,7 +11,16 @@ import { db } from './db';
 import { HttpError } from './http';
 
 /** Model types the app knows (lib/ml ModelSpec['type']). */
-export const MODEL_TYPES = ['mean', 'mep-linear', 'pixel-ridge', 'descriptor-gp', 'frozen-ridge', 'frozen-mlp', 'finetune', 'cnn'] as const;
+export const MODEL_TYPES = [
+  'mean',
+  'mep-linear',
+  'pixel-ridge',
+  'descriptor-gp',
+  'frozen-ridge',
+  'frozen-mlp',
+  'finetune',
+  'cnn',
+] as const;
 
 export const modelSpecSchema = z
   .object({ type: z.enum(MODEL_TYPES), backbone: z.string().min(1).max(100).optional() })
@@ -130,11 +139,19 @@ export async function createModel(
   const state = readModelZip(zip);
   const spec = meta.spec as ModelSpec;
   if (state.spec?.type !== spec.type)
-    throw new HttpError(422, 'spec_mismatch', `metadata says ${spec.type} but the zip holds a ${state.spec?.type} model`);
+    throw new HttpError(
+      422,
+      'spec_mismatch',
+      `metadata says ${spec.type} but the zip holds a ${state.spec?.type} model`,
+    );
   if (opts.checkSites !== false && meta.trainingSiteIds.length) {
     const found = await db.site.count({ where: { id: { in: meta.trainingSiteIds }, surface: { datasetId } } });
     if (found !== new Set(meta.trainingSiteIds).size)
-      throw new HttpError(422, 'unknown_sites', `${new Set(meta.trainingSiteIds).size - found} training site ids are not sites of this dataset`);
+      throw new HttpError(
+        422,
+        'unknown_sites',
+        `${new Set(meta.trainingSiteIds).size - found} training site ids are not sites of this dataset`,
+      );
   }
   const row = await db.model.create({
     data: {
@@ -142,7 +159,12 @@ export async function createModel(
       name: meta.name,
       backbone: 'backbone' in spec && spec.backbone ? spec.backbone : 'none',
       head: spec.type,
-      settingsJson: JSON.stringify({ ...meta.settings, spec, backend: meta.backend ?? null, imageSettings: state.imageSettings }),
+      settingsJson: JSON.stringify({
+        ...meta.settings,
+        spec,
+        backend: meta.backend ?? null,
+        imageSettings: state.imageSettings,
+      }),
       metricsJson: JSON.stringify(meta.metrics),
       trainingSiteIdsJson: JSON.stringify(meta.trainingSiteIds),
       artefacts: new Uint8Array(zip),
@@ -153,11 +175,16 @@ export async function createModel(
 }
 
 /** Import a zip exported earlier (from this or another app): its meta.json supplies name, spec, metrics, training ids. */
-export async function importModel(datasetId: string, zip: Uint8Array, name?: string): Promise<ModelView & { matchedTrainingSites: number }> {
+export async function importModel(
+  datasetId: string,
+  zip: Uint8Array,
+  name?: string,
+): Promise<ModelView & { matchedTrainingSites: number }> {
   await requireDataset(datasetId);
   const state = readModelZip(zip);
   const spec = modelSpecSchema.safeParse(state.spec);
-  if (!spec.success) throw new HttpError(422, 'bad_model_file', `meta.json has an unknown model spec: ${spec.error.issues[0]?.message}`);
+  if (!spec.success)
+    throw new HttpError(422, 'bad_model_file', `meta.json has an unknown model spec: ${spec.error.issues[0]?.message}`);
   const ids = Array.isArray(state.trainIds) ? state.trainIds.filter((x): x is string => typeof x === 'string') : [];
   const matched = ids.length ? await db.site.count({ where: { id: { in: ids }, surface: { datasetId } } }) : 0;
   const metrics = (state.metrics ?? {}) as Record<string, unknown>;
@@ -180,7 +207,9 @@ export async function importModel(datasetId: string, zip: Uint8Array, name?: str
 export async function listModels(datasetId: string): Promise<ModelView[]> {
   await requireDataset(datasetId);
   const rows = await db.model.findMany({ where: { datasetId }, orderBy: { createdAt: 'desc' }, select: viewSelect });
-  const sizes = await db.$queryRaw<{ id: string; n: number | bigint | null }[]>`SELECT id, length(artefacts) AS n FROM Model WHERE datasetId = ${datasetId}`;
+  const sizes = await db.$queryRaw<
+    { id: string; n: number | bigint | null }[]
+  >`SELECT id, length(artefacts) AS n FROM Model WHERE datasetId = ${datasetId}`;
   const size = new Map(sizes.map((s) => [s.id, Number(s.n ?? 0)]));
   return rows.map((r) => toView(r, size.get(r.id) ?? 0));
 }
@@ -209,17 +238,27 @@ export async function deleteModel(id: string): Promise<void> {
  * Replace a model's predictions with `rows` in one transaction. Every site must belong to the model's dataset and
  * appear once (422 otherwise).
  */
-export async function replacePredictions(modelId: string, rows: readonly PredictionInput[]): Promise<{ stored: number; replaced: number }> {
+export async function replacePredictions(
+  modelId: string,
+  rows: readonly PredictionInput[],
+): Promise<{ stored: number; replaced: number }> {
   const model = await db.model.findUnique({ where: { id: modelId }, select: { datasetId: true } });
   if (!model) throw new HttpError(404, 'no_model', `model ${modelId} does not exist`);
   const ids = rows.map((r) => r.siteId);
   const unique = new Set(ids);
   if (unique.size !== ids.length) throw new HttpError(422, 'duplicate_sites', 'a site appears more than once');
-  const known = await db.site.findMany({ where: { id: { in: [...unique] }, surface: { datasetId: model.datasetId } }, select: { id: true } });
+  const known = await db.site.findMany({
+    where: { id: { in: [...unique] }, surface: { datasetId: model.datasetId } },
+    select: { id: true },
+  });
   if (known.length !== unique.size) {
     const k = new Set(known.map((s) => s.id));
     const missing = ids.filter((id) => !k.has(id));
-    throw new HttpError(422, 'unknown_sites', `${missing.length} site ids are not sites of this model's dataset (first: ${missing[0]})`);
+    throw new HttpError(
+      422,
+      'unknown_sites',
+      `${missing.length} site ids are not sites of this model's dataset (first: ${missing[0]})`,
+    );
   }
   return db.$transaction(async (tx) => {
     const { count } = await tx.prediction.deleteMany({ where: { modelId } });
@@ -230,8 +269,14 @@ export async function replacePredictions(modelId: string, rows: readonly Predict
   });
 }
 
-export async function listPredictions(modelId: string): Promise<{ siteId: string; valueEv: number; sigmaEv: number | null }[]> {
+export async function listPredictions(
+  modelId: string,
+): Promise<{ siteId: string; valueEv: number; sigmaEv: number | null }[]> {
   const model = await db.model.findUnique({ where: { id: modelId }, select: { id: true } });
   if (!model) throw new HttpError(404, 'no_model', `model ${modelId} does not exist`);
-  return db.prediction.findMany({ where: { modelId }, orderBy: { siteId: 'asc' }, select: { siteId: true, valueEv: true, sigmaEv: true } });
+  return db.prediction.findMany({
+    where: { modelId },
+    orderBy: { siteId: 'asc' },
+    select: { siteId: true, valueEv: true, sigmaEv: true },
+  });
 }

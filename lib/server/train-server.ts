@@ -17,7 +17,9 @@ import { startJob } from './jobs';
 import { createModel, replacePredictions } from './models';
 import { db } from './db';
 
-const extrasSchema = z.object({ mep: z.boolean().optional(), kind: z.boolean().optional(), dopant: z.boolean().optional() }).strict();
+const extrasSchema = z
+  .object({ mep: z.boolean().optional(), kind: z.boolean().optional(), dopant: z.boolean().optional() })
+  .strict();
 
 /** Specs the server fits without tensors; strict, so a backbone or an unknown option is a 422, never silently dropped. */
 export const serverSpecSchema = z.discriminatedUnion('type', [
@@ -37,11 +39,24 @@ export const serverSpecSchema = z.discriminatedUnion('type', [
 export const trainServerSchema = z.object({
   spec: serverSpecSchema,
   name: z.string().trim().min(1).max(200).optional(),
-  seed: z.number().int().min(0).max(2 ** 31).default(1),
+  seed: z
+    .number()
+    .int()
+    .min(0)
+    .max(2 ** 31)
+    .default(1),
   protocol: z
     .discriminatedUnion('kind', [
-      z.object({ kind: z.literal('paper'), fraction: z.number().gt(0).lt(1).default(0.33), repeats: z.number().int().min(1).max(50).default(10) }),
-      z.object({ kind: z.literal('kfold'), k: z.number().int().min(2).max(20).default(5), repeats: z.number().int().min(1).max(10).default(1) }),
+      z.object({
+        kind: z.literal('paper'),
+        fraction: z.number().gt(0).lt(1).default(0.33),
+        repeats: z.number().int().min(1).max(50).default(10),
+      }),
+      z.object({
+        kind: z.literal('kfold'),
+        k: z.number().int().min(2).max(20).default(5),
+        repeats: z.number().int().min(1).max(10).default(1),
+      }),
       z.object({ kind: z.literal('none') }),
     ])
     .optional(),
@@ -68,8 +83,15 @@ function defaultProtocol(nLabelled: number, nSaddles: number): Protocol | null {
 export async function startServerTraining(datasetId: string, input: TrainServerInput): Promise<string> {
   const dataset = await db.dataset.findUnique({ where: { id: datasetId }, select: { id: true } });
   if (!dataset) throw new HttpError(404, 'no_dataset', `dataset ${datasetId} does not exist`);
-  const labelled = await db.site.count({ where: { surface: { datasetId }, epdi: { not: null }, labels: { some: { eBindingEv: { not: null } } } } });
-  if (labelled < 3) throw new HttpError(422, 'not_enough_data', `training needs at least 3 labelled sites with EPDIs, found ${labelled}`);
+  const labelled = await db.site.count({
+    where: { surface: { datasetId }, epdi: { not: null }, labels: { some: { eBindingEv: { not: null } } } },
+  });
+  if (labelled < 3)
+    throw new HttpError(
+      422,
+      'not_enough_data',
+      `training needs at least 3 labelled sites with EPDIs, found ${labelled}`,
+    );
   return startJob('train-server', { datasetId, input }, async (report) => {
     const t0 = Date.now();
     report(0.02, 'loading EPDIs');
@@ -77,7 +99,10 @@ export async function startServerTraining(datasetId: string, input: TrainServerI
     const samples = samplesFromBatch(batch);
     const train = samples.filter(isLabelled);
     const spec = input.spec as ModelSpec;
-    const ctx: MlContext = { imageSettings: { rangeEv: batch.header.rangeEv ?? datasetRangeEv(samples) }, seed: input.seed };
+    const ctx: MlContext = {
+      imageSettings: { rangeEv: batch.header.rangeEv ?? datasetRangeEv(samples) },
+      seed: input.seed,
+    };
     const protocol: Protocol | null =
       input.protocol?.kind === 'none'
         ? null
@@ -106,7 +131,15 @@ export async function startServerTraining(datasetId: string, input: TrainServerI
       rmseEv: mine?.rmseEv.mean ?? null,
       r2: mine?.r2.mean ?? null,
       coverage90: mine?.coverage90 ?? null,
-      comparison: comparison?.results.map((r) => ({ model: r.model, maeEv: r.maeEv, rmseEv: r.rmseEv, r2: r.r2, coverage90: r.coverage90 ?? null, error: r.error ?? null })) ?? null,
+      comparison:
+        comparison?.results.map((r) => ({
+          model: r.model,
+          maeEv: r.maeEv,
+          rmseEv: r.rmseEv,
+          r2: r.r2,
+          coverage90: r.coverage90 ?? null,
+          error: r.error ?? null,
+        })) ?? null,
     };
     state.metrics = metrics;
     model.dispose();

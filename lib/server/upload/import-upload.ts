@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { open, rm } from 'node:fs/promises';
 import { sniffFormat, type SniffedFormat } from '@/lib/formats/sniff';
+import type { Grid3D } from '@/lib/grid/grid3d';
 import path from 'node:path';
 import { startExtraction } from '../extraction';
 import { createJob, failJob, finishJob, progressReporter } from '../jobs';
@@ -41,8 +42,14 @@ export async function importUpload(
     const { parsed, skipped } = await understandFiles(files, fallbackName, report);
     report(0.9, 'storing');
     const surfaces = await storeSurfaces(datasetId, parsed);
-    const toExtract = surfaces.filter((s, i) => !s.unchanged && parsed[i].potential).map((s) => s.id);
-    const extractJobId = toExtract.length ? await startExtraction(datasetId, toExtract) : null;
+    // Hand the parsed grids to the extraction job and drop ours, so a large grid is held once, not twice.
+    const grids = new Map<string, Grid3D>();
+    surfaces.forEach((s, k) => {
+      const grid = parsed[k].potential?.grid;
+      if (!s.unchanged && grid) grids.set(s.id, grid);
+    });
+    parsed.length = 0;
+    const extractJobId = grids.size ? await startExtraction(datasetId, [...grids.keys()], grids) : null;
     const result: UploadResult = { jobId: job.id, extractJobId, surfaces, skipped };
     await flush();
     await finishJob(job.id, result);
