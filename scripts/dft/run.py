@@ -37,6 +37,38 @@ def _fixed(value: float) -> str:
     return "0.0000" if float(text) == 0.0 else text
 
 
+def _generator_alive(pid: int) -> bool:
+    """Whether process `pid` on this machine is a running generator (scripts.dft.run)."""
+    try:
+        with open(f"/proc/{pid}/cmdline", "rb") as fh:
+            return b"scripts.dft.run" in fh.read()
+    except OSError:
+        return False
+
+
+def acquire_lock(path: str) -> bool:
+    """Create the lock file `path` holding our pid; False while a live generator holds it.
+
+    Locks are machine-local (under the git-ignored work folder); a lock left by a dead
+    process is taken over.
+    """
+    os.makedirs(os.path.dirname(path), exist_ok=True)
+    for _ in range(2):
+        try:
+            fd = os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY)
+        except FileExistsError:
+            with open(path) as fh:
+                text = fh.read().strip()
+            if text.isdigit() and _generator_alive(int(text)):
+                return False
+            os.remove(path)  # stale
+            continue
+        with os.fdopen(fd, "w") as fh:
+            fh.write(str(os.getpid()))
+        return True
+    return False
+
+
 def parse_surface(name: str) -> "tuple[str, str | None]":
     """'MoS2-V' -> ('MoS2', 'V'); 'MoS2' -> ('MoS2', None)."""
     host, _, dopant = name.partition("-")
@@ -178,12 +210,19 @@ class Surface:
         })
 
     def run(self) -> None:
-        """Host, then sites, writing outputs as they finish."""
-        os.makedirs(self.progress, exist_ok=True)
-        self._check_settings()
-        host = self.host_calc()
-        self.write_outputs(host)
-        self.site_calcs(host)
+        """Host, then sites, writing outputs as they finish; skipped while another generator holds it."""
+        lock = os.path.join(os.path.dirname(self.work), "locks", f"{self.name}.lock")
+        if not acquire_lock(lock):
+            log(f"{self.name}: another generator process is working on it (lock {lock}); skipped")
+            return
+        try:
+            os.makedirs(self.progress, exist_ok=True)
+            self._check_settings()
+            host = self.host_calc()
+            self.write_outputs(host)
+            self.site_calcs(host)
+        finally:
+            os.remove(lock)
 
 
 def main(argv=None) -> None:
