@@ -48,13 +48,17 @@ function multipartStream(file: string, name: string): { body: ReadableStream<Uin
       'Content-Type: application/octet-stream\r\n\r\n',
   );
   const tail = enc.encode(`\r\n--${boundary}--\r\n`);
+  // Pull-based, like a request body arriving from the network: the next chunk is read only when asked for.
+  const chunks = (async function* () {
+    yield head;
+    for await (const chunk of createReadStream(file, { highWaterMark: 1 << 20 })) yield chunk as Uint8Array;
+    yield tail;
+  })();
   const body = new ReadableStream<Uint8Array>({
-    async start(controller) {
-      controller.enqueue(head);
-      for await (const chunk of createReadStream(file, { highWaterMark: 1 << 20 }))
-        controller.enqueue(chunk as Uint8Array);
-      controller.enqueue(tail);
-      controller.close();
+    async pull(controller) {
+      const next = await chunks.next();
+      if (next.done) controller.close();
+      else controller.enqueue(next.value);
     },
   });
   return { body, contentType: `multipart/form-data; boundary=${boundary}` };
