@@ -13,9 +13,10 @@ const { importFolders } = await import('@/lib/server/import-folder');
 const { db } = await import('@/lib/server/db');
 
 const demoDir = path.resolve(__dirname, '..', '..', 'data', 'demo');
+/** Surfaces whose host calculation has finished: POSCAR, LOCPOT.gz and meta.json all written. */
 const surfaces = existsSync(demoDir)
-  ? readdirSync(demoDir).filter(
-      (d) => existsSync(path.join(demoDir, d, 'POSCAR')) && existsSync(path.join(demoDir, d, 'LOCPOT.gz')),
+  ? readdirSync(demoDir).filter((d) =>
+      ['POSCAR', 'LOCPOT.gz', 'meta.json'].every((f) => existsSync(path.join(demoDir, d, f))),
     )
   : [];
 
