@@ -127,6 +127,14 @@ describe('upload endpoint', () => {
     expect(await snapshot()).toEqual(before);
   });
 
+  it('refuses a progress job id that is already taken (409)', async () => {
+    const jobId = crypto.randomUUID();
+    expect((await send(multipart([['J1/POSCAR', poscar]]), `?job=${jobId}`)).status).toBe(201);
+    const res = await send(multipart([['J2/POSCAR', poscar]]), `?job=${jobId}`);
+    expect(res.status).toBe(409);
+    expect((await res.json()).error.code).toBe('job_exists');
+  });
+
   it('is idempotent for the same files and refuses other files under the same name (409)', async () => {
     const { files } = smallSurfaceFiles();
     const again = await send(multipart(files));

@@ -3,6 +3,7 @@ import { open, rm } from 'node:fs/promises';
 import { sniffFormat, type SniffedFormat } from '@/lib/formats/sniff';
 import type { Grid3D } from '@/lib/grid/grid3d';
 import path from 'node:path';
+import { db } from '../db';
 import { startExtraction } from '../extraction';
 import { createJob, failJob, finishJob, progressReporter } from '../jobs';
 import { groupIntoSurfaces } from './bundle';
@@ -33,6 +34,9 @@ export async function importUpload(
   opts: { jobId?: string } = {},
 ): Promise<UploadResult> {
   const dir = path.join(uploadTempRoot(), randomUUID());
+  if (opts.jobId && (await db.job.findUnique({ where: { id: opts.jobId }, select: { id: true } }))) {
+    throw new UploadError(409, 'job_exists', `job ${opts.jobId} already exists: use a new id for each upload`);
+  }
   const job = await createJob('upload', { id: opts.jobId, datasetId });
   const { report, flush } = progressReporter(job.id);
   try {
