@@ -1,5 +1,6 @@
 import { db } from '../db';
-import { storeGrid } from '../grid-store';
+import { randomUUID } from 'node:crypto';
+import { createGridRow, deleteGridChunks, writeGridChunks } from '../grid-store';
 import type { ParsedSurface } from './parse-surface';
 import { UploadError } from './errors';
 
@@ -38,64 +39,83 @@ export async function storeSurfaces(
     }
     names.add(s.name);
   }
-  return db.$transaction(
-    async (tx) => {
-      const dataset = await tx.dataset.findUnique({ where: { id: datasetId }, select: { id: true } });
-      if (!dataset) throw new UploadError(404, 'no_dataset', `dataset ${datasetId} does not exist`);
-      const out: StoredSurface[] = [];
-      for (const s of surfaces) {
-        const existing = await tx.surface.findUnique({
-          where: { datasetId_name: { datasetId, name: s.name } },
-          select: { id: true, sourceFilesJson: true },
-        });
-        if (existing) {
-          const before = JSON.parse(existing.sourceFilesJson) as ParsedSurface['sourceFiles'];
-          if (fileFingerprint(before) === fileFingerprint(s.sourceFiles)) {
-            out.push({ id: existing.id, name: s.name, unchanged: true });
-            continue;
+  // Grid chunks go in first, outside the transaction (see blob-db.ts); their Grid rows appear inside it.
+  const written = new Map<ParsedSurface, { gridId: string; chunkCount: number }>();
+  const used = new Set<string>();
+  for (const s of surfaces) {
+    if (!s.potential) continue;
+    const gridId = randomUUID();
+    written.set(s, { gridId, chunkCount: writeGridChunks(gridId, s.potential.grid.data) });
+  }
+  const allIds = [...written.values()].map((w) => w.gridId);
+  try {
+    const out = await db.$transaction(
+      async (tx) => {
+        const dataset = await tx.dataset.findUnique({ where: { id: datasetId }, select: { id: true } });
+        if (!dataset) throw new UploadError(404, 'no_dataset', `dataset ${datasetId} does not exist`);
+        const out: StoredSurface[] = [];
+        for (const s of surfaces) {
+          const existing = await tx.surface.findUnique({
+            where: { datasetId_name: { datasetId, name: s.name } },
+            select: { id: true, sourceFilesJson: true },
+          });
+          if (existing) {
+            const before = JSON.parse(existing.sourceFilesJson) as ParsedSurface['sourceFiles'];
+            if (fileFingerprint(before) === fileFingerprint(s.sourceFiles)) {
+              out.push({ id: existing.id, name: s.name, unchanged: true });
+              continue;
+            }
+            if (opts.onConflict === 'replace') {
+              await tx.surface.delete({ where: { id: existing.id } });
+            } else
+              throw new UploadError(
+                409,
+                'surface_exists',
+                `a surface named '${s.name}' already exists in this dataset with other files; rename the folder or delete it first`,
+                { file: s.sourceFiles[0]?.path },
+              );
           }
-          if (opts.onConflict === 'replace') {
-            await tx.surface.delete({ where: { id: existing.id } });
-          } else
-            throw new UploadError(
-              409,
-              'surface_exists',
-              `a surface named '${s.name}' already exists in this dataset with other files; rename the folder or delete it first`,
-              { file: s.sourceFiles[0]?.path },
-            );
-        }
-        const row = await tx.surface.create({
-          data: {
-            datasetId,
-            name: s.name,
-            host: s.host,
-            phase: typeof s.meta.phase === 'string' ? s.meta.phase : null,
-            dopant: s.dopant,
-            eSlabEv: s.eSlabEv,
-            structureJson: JSON.stringify(s.structure),
-            sourceFilesJson: JSON.stringify(s.sourceFiles),
-            metaJson: JSON.stringify(s.meta),
-            labelsJson: JSON.stringify(s.labels),
-          },
-        });
-        if (s.potential) {
-          await storeGrid(tx, {
-            surfaceId: row.id,
-            kind: 'potential',
-            unit: s.potential.unit,
-            sourceFile: s.potential.sourceFile,
-            grid: s.potential.grid,
+          const row = await tx.surface.create({
+            data: {
+              datasetId,
+              name: s.name,
+              host: s.host,
+              phase: typeof s.meta.phase === 'string' ? s.meta.phase : null,
+              dopant: s.dopant,
+              eSlabEv: s.eSlabEv,
+              structureJson: JSON.stringify(s.structure),
+              sourceFilesJson: JSON.stringify(s.sourceFiles),
+              metaJson: JSON.stringify(s.meta),
+              labelsJson: JSON.stringify(s.labels),
+            },
           });
+          const chunks = written.get(s);
+          if (s.potential && chunks) {
+            await createGridRow(tx, chunks.gridId, chunks.chunkCount, {
+              surfaceId: row.id,
+              kind: 'potential',
+              unit: s.potential.unit,
+              sourceFile: s.potential.sourceFile,
+              grid: s.potential.grid,
+            });
+            used.add(chunks.gridId);
+          }
+          for (const neb of s.nebRuns) {
+            await tx.nebRun.create({
+              data: { surfaceId: row.id, name: neb.name, imagesJson: JSON.stringify(neb.images) },
+            });
+          }
+          out.push({ id: row.id, name: s.name, unchanged: false, replaced: Boolean(existing) });
         }
-        for (const neb of s.nebRuns) {
-          await tx.nebRun.create({
-            data: { surfaceId: row.id, name: neb.name, imagesJson: JSON.stringify(neb.images) },
-          });
-        }
-        out.push({ id: row.id, name: s.name, unchanged: false, replaced: Boolean(existing) });
-      }
-      return out;
-    },
-    { timeout: 30 * 60_000, maxWait: 60_000 },
-  );
+        return out;
+      },
+      { timeout: 30 * 60_000, maxWait: 60_000 },
+    );
+    // Chunks written for surfaces that turned out unchanged have no grid: remove them.
+    deleteGridChunks(allIds.filter((id) => !used.has(id)));
+    return out;
+  } catch (err) {
+    deleteGridChunks(allIds);
+    throw err;
+  }
 }
