@@ -13,8 +13,27 @@ export function blobDb(): Database.Database {
   if (!connection) {
     const file = databaseUrl().replace(/^file:/, '');
     connection = new Database(path.resolve(/*turbopackIgnore: true*/ file));
-    connection.pragma('busy_timeout = 60000');
+    // No blocking wait: a busy database is retried asynchronously (withBusyRetry), so that a Prisma transaction
+    // of this same process holding the lock can finish meanwhile instead of deadlocking the event loop.
+    connection.pragma('busy_timeout = 0');
     connection.pragma('foreign_keys = OFF');
   }
   return connection;
+}
+
+const BUSY_RETRY_MS = 25;
+const BUSY_GIVE_UP_MS = 10 * 60_000;
+
+/** Run a synchronous statement batch on `blobDb()`, retrying asynchronously while the database is locked. */
+export async function withBusyRetry<T>(work: (conn: Database.Database) => T): Promise<T> {
+  const started = Date.now();
+  for (;;) {
+    try {
+      return work(blobDb());
+    } catch (err) {
+      const code = (err as { code?: string }).code;
+      if ((code !== 'SQLITE_BUSY' && code !== 'SQLITE_LOCKED') || Date.now() - started > BUSY_GIVE_UP_MS) throw err;
+      await new Promise((resolve) => setTimeout(resolve, BUSY_RETRY_MS));
+    }
+  }
 }

@@ -2,7 +2,7 @@ import { deflateRawSync, inflateRawSync } from 'node:zlib';
 import type { Prisma } from '@prisma/client';
 import type { Grid3D } from '@/lib/grid/grid3d';
 import type { Mat3 } from '@/lib/math/mat3';
-import { blobDb } from './blob-db';
+import { withBusyRetry } from './blob-db';
 import { db } from './db';
 
 /** Values per stored chunk: 2 Mi float32 = 8 MiB before compression, so no row ever holds a whole large grid. */
@@ -58,28 +58,37 @@ export interface StoreGridInput {
  * creates it with `createGridRow` in its transaction, or removes the chunks with `deleteGridChunks` on failure).
  * Readers never see a grid without its chunks: its row appears only once they are all written.
  */
-export function writeGridChunks(gridId: string, data: Float32Array): number {
+export async function writeGridChunks(gridId: string, data: Float32Array): Promise<number> {
   const chunkCount = Math.ceil(data.length / GRID_CHUNK_VALUES);
-  const conn = blobDb();
-  const insert = conn.prepare('INSERT INTO "GridChunk" ("gridId", "index", "valueCount", "data") VALUES (?, ?, ?, ?)');
-  conn.transaction(() => {
-    for (let index = 0; index < chunkCount; index++) {
-      const values = data.subarray(index * GRID_CHUNK_VALUES, Math.min(data.length, (index + 1) * GRID_CHUNK_VALUES));
-      insert.run(gridId, index, values.length, deflateRawSync(chunkBytes(values), { level: 1 }));
-    }
-  })();
+  // Compressed one chunk at a time inside the transaction, so only one compressed chunk is alive at once; a busy
+  // database fails at the first insert, so a retry repeats at most one compression.
+  await withBusyRetry((conn) => {
+    const insert = conn.prepare(
+      'INSERT INTO "GridChunk" ("gridId", "index", "valueCount", "data") VALUES (?, ?, ?, ?)',
+    );
+    conn.transaction(() => {
+      for (let index = 0; index < chunkCount; index++) {
+        const values = data.subarray(index * GRID_CHUNK_VALUES, Math.min(data.length, (index + 1) * GRID_CHUNK_VALUES));
+        insert.run(gridId, index, values.length, deflateRawSync(chunkBytes(values), { level: 1 }));
+      }
+    })();
+  });
   return chunkCount;
 }
 
-export function deleteGridChunks(gridIds: string[]): void {
-  const conn = blobDb();
-  const remove = conn.prepare('DELETE FROM "GridChunk" WHERE "gridId" = ?');
-  conn.transaction(() => gridIds.forEach((id) => remove.run(id)))();
+export async function deleteGridChunks(gridIds: string[]): Promise<void> {
+  if (gridIds.length === 0) return;
+  await withBusyRetry((conn) => {
+    const remove = conn.prepare('DELETE FROM "GridChunk" WHERE "gridId" = ?');
+    conn.transaction(() => gridIds.forEach((id) => remove.run(id)))();
+  });
 }
 
 /** Chunks whose grid row never came (a server killed between the two steps of a store): removed at start-up. */
-export function deleteOrphanGridChunks(): number {
-  return blobDb().prepare('DELETE FROM "GridChunk" WHERE "gridId" NOT IN (SELECT "id" FROM "Grid")').run().changes;
+export async function deleteOrphanGridChunks(): Promise<number> {
+  return withBusyRetry(
+    (conn) => conn.prepare('DELETE FROM "GridChunk" WHERE "gridId" NOT IN (SELECT "id" FROM "Grid")').run().changes,
+  );
 }
 
 /** Create the Grid row for chunks already written by `writeGridChunks`, inside the caller's transaction. */
@@ -117,9 +126,12 @@ export async function loadGrid(gridId: string): Promise<Grid3D> {
   const row = await db.grid.findUniqueOrThrow({ where: { id: gridId } });
   const data = new Float32Array(row.nx * row.ny * row.nz);
   let offset = 0;
-  const chunks = blobDb()
-    .prepare('SELECT "index", "valueCount", "data" FROM "GridChunk" WHERE "gridId" = ? ORDER BY "index"')
-    .iterate(gridId) as IterableIterator<{ index: number; valueCount: number; data: Buffer }>;
+  const chunks = await withBusyRetry(
+    (conn) =>
+      conn
+        .prepare('SELECT "index", "valueCount", "data" FROM "GridChunk" WHERE "gridId" = ? ORDER BY "index"')
+        .all(gridId) as { index: number; valueCount: number; data: Buffer }[],
+  );
   for (const chunk of chunks) {
     const bytes = inflateRawSync(chunk.data);
     if (bytes.byteLength !== chunk.valueCount * 4 || offset + chunk.valueCount > data.length) {

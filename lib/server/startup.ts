@@ -9,7 +9,7 @@ import { cleanUploadTemp } from './upload/import-upload';
  */
 export async function recoverAfterRestart(): Promise<void> {
   await cleanUploadTemp();
-  const orphans = deleteOrphanGridChunks();
+  const orphans = await deleteOrphanGridChunks();
   if (orphans > 0) console.log(`epdi: removed ${orphans} grid chunk(s) of an upload that never committed`);
   const interrupted = await failInterruptedJobs();
   if (interrupted > 0) console.log(`epdi: marked ${interrupted} interrupted job(s) as failed`);

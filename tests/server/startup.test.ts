@@ -17,7 +17,7 @@ describe('start-up recovery after a crash', () => {
     mkdirSync(leftover, { recursive: true });
     writeFileSync(path.join(leftover, 'f00000'), 'partial');
     // Chunks written just before a store transaction that never ran: no Grid row points at them.
-    writeGridChunks('never-committed', new Float32Array(10).fill(1));
+    await writeGridChunks('never-committed', new Float32Array(10).fill(1));
     const job = await db.job.create({ data: { kind: 'upload', status: 'running' } });
 
     await recoverAfterRestart();

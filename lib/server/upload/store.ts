@@ -45,7 +45,7 @@ export async function storeSurfaces(
   for (const s of surfaces) {
     if (!s.potential) continue;
     const gridId = randomUUID();
-    written.set(s, { gridId, chunkCount: writeGridChunks(gridId, s.potential.grid.data) });
+    written.set(s, { gridId, chunkCount: await writeGridChunks(gridId, s.potential.grid.data) });
   }
   const allIds = [...written.values()].map((w) => w.gridId);
   try {
@@ -112,10 +112,10 @@ export async function storeSurfaces(
       { timeout: 30 * 60_000, maxWait: 60_000 },
     );
     // Chunks written for surfaces that turned out unchanged have no grid: remove them.
-    deleteGridChunks(allIds.filter((id) => !used.has(id)));
+    await deleteGridChunks(allIds.filter((id) => !used.has(id)));
     return out;
   } catch (err) {
-    deleteGridChunks(allIds);
+    await deleteGridChunks(allIds);
     throw err;
   }
 }
