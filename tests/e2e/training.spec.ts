@@ -61,7 +61,7 @@ test.describe('training in the browser', () => {
     await page.screenshot({ path: 'test-results/screenshots/training.png', fullPage: true });
 
     await page.getByRole('button', { name: 'Save to server' }).click();
-    await expect(page.getByText('saved on the server')).toBeVisible();
+    await expect(page.getByText('(trained, saved on the server)')).toBeVisible();
     await page.getByRole('button', { name: 'Predict unlabelled sites and store' }).click();
     await expect(page.getByText(`Stored ${unlabelled} predictions for the unlabelled sites.`)).toBeVisible({ timeout: 60_000 });
 
