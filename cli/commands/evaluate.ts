@@ -39,40 +39,48 @@ export function readSamples(...targets: string[]): Sample[] {
   });
 }
 
-/** Model names accepted by --models (comma-separated). Backbone models take `type:backbone`. */
+/**
+ * Model names accepted by --models (comma-separated). Backbone models take `type:backbone`; a `/anchored` suffix
+ * learns saddles relative to the mean of their two end minima (lib/ml/anchor.ts).
+ */
 export function parseModels(list: string | undefined, backbones: string[]): ModelSpec[] {
+  const plain = ['mean', 'mep-linear', 'pixel-ridge', 'descriptor-gp', ...backbones.map((b) => `frozen-ridge:${b}`)];
   const names = list
     ? list.split(',')
     : [
-        'mean',
-        'mep-linear',
-        'pixel-ridge',
-        'descriptor-gp',
-        ...backbones.flatMap((b) => [`frozen-ridge:${b}`, `descriptor-gp:${b}`]),
+        ...plain,
+        ...backbones.map((b) => `descriptor-gp:${b}`),
+        ...plain.map((n) => `${n}/anchored`),
+        ...backbones.map((b) => `descriptor-gp:${b}/anchored`),
       ];
   return names.map((n): ModelSpec => {
-    const [type, backbone] = n.split(':');
-    switch (type) {
-      case 'mean':
-      case 'mep-linear':
-        return { type };
-      case 'pixel-ridge':
-        return { type };
-      case 'cnn':
-        return { type };
-      case 'descriptor-gp':
-        return backbone ? { type, backbone } : { type };
-      case 'frozen-ridge':
-      case 'frozen-mlp':
-      case 'finetune':
-        if (!backbone) throw new Error(`model ${type} needs a backbone: ${type}:<name>`);
-        return { type, backbone };
-      default:
-        throw new Error(
-          `unknown model '${n}' (mean, mep-linear, pixel-ridge, descriptor-gp[:bb], frozen-ridge:bb, frozen-mlp:bb, finetune:bb, cnn)`,
-        );
-    }
+    const [base, suffix] = n.split('/');
+    if (suffix !== undefined && suffix !== 'anchored') throw new Error(`unknown model suffix '/${suffix}' in '${n}' (only /anchored)`);
+    const spec = baseSpec(base);
+    return suffix ? { ...spec, anchor: 'endpoints' } : spec;
   });
+}
+
+function baseSpec(name: string): ModelSpec {
+  const [type, backbone] = name.split(':');
+  switch (type) {
+    case 'mean':
+    case 'mep-linear':
+    case 'pixel-ridge':
+    case 'cnn':
+      return { type };
+    case 'descriptor-gp':
+      return backbone ? { type, backbone } : { type };
+    case 'frozen-ridge':
+    case 'frozen-mlp':
+    case 'finetune':
+      if (!backbone) throw new Error(`model ${type} needs a backbone: ${type}:<name>`);
+      return { type, backbone };
+    default:
+      throw new Error(
+        `unknown model '${name}' (mean, mep-linear, pixel-ridge, descriptor-gp[:bb], frozen-ridge:bb, frozen-mlp:bb, finetune:bb, cnn; add /anchored to anchor saddles on their end minima)`,
+      );
+  }
 }
 
 export function parseProtocol(args: CliArgs): Protocol {

@@ -16,6 +16,8 @@ export interface EpdiBatchSite {
   name: string;
   kind: string;
   symmetryGroup: number | null;
+  /** Bridges: symmetry groups of the two minima the hop joins (null when unknown). */
+  hopEndGroups?: [number, number] | null;
   dopantDistanceA: number | null;
   mepV: number | null;
   eBindingEv: number | null;
@@ -57,6 +59,8 @@ export function parseEpdiBatch(bytes: Uint8Array): { header: EpdiBatchHeader; po
   return { header, potentials: new Float32Array(copy.buffer, 0, header.count * header.pixels * header.pixels) };
 }
 
+const groupKey = (surfaceId: string, group: number): string => `${surfaceId}#${group}`;
+
 const isSiteKind = (k: string): k is SiteKind => (SITE_KINDS as readonly string[]).includes(k);
 
 /**
@@ -82,6 +86,8 @@ export function samplesFromBatch(batch: { header: EpdiBatchHeader; potentials: F
       mepEv,
       dopantDistanceAngstrom: s.dopantDistanceA ?? undefined,
       eBindingEv: s.eBindingEv ?? undefined,
+      siteGroup: s.symmetryGroup === null ? undefined : groupKey(s.surfaceId, s.symmetryGroup),
+      hopEnds: s.hopEndGroups ? [groupKey(s.surfaceId, s.hopEndGroups[0]), groupKey(s.surfaceId, s.hopEndGroups[1])] : undefined,
     };
   });
 }

@@ -215,16 +215,16 @@ export async function compareModels(
 export function formatComparisonTable(t: ComparisonTable): string {
   const lines = [
     `${t.description}; ${t.splits} splits; ${t.nLabelled} labelled samples (${t.nSaddles} saddles); seed ${t.seed}`,
-    `${'model'.padEnd(34)} ${'MAE meV'.padStart(16)} ${'RMSE meV'.padStart(10)} ${'R2'.padStart(7)} ${'cov90'.padStart(6)} ${'time s'.padStart(8)}`,
+    `${'model'.padEnd(44)} ${'MAE meV'.padStart(16)} ${'RMSE meV'.padStart(10)} ${'R2'.padStart(7)} ${'cov90'.padStart(6)} ${'time s'.padStart(8)}`,
   ];
   for (const r of t.results) {
     if (r.error) {
-      lines.push(`${r.model.padEnd(34)} failed: ${r.error}`);
+      lines.push(`${r.model.padEnd(44)} failed: ${r.error}`);
       continue;
     }
     const mae = `${(r.maeEv.mean * 1000).toFixed(1)} +- ${(r.maeEv.std * 1000).toFixed(1)}`;
     lines.push(
-      `${r.model.padEnd(34)} ${mae.padStart(16)} ${(r.rmseEv.mean * 1000).toFixed(1).padStart(10)} ${r.r2.mean.toFixed(3).padStart(7)} ${(r.coverage90 !== undefined ? r.coverage90.toFixed(2) : '-').padStart(6)} ${r.fitSeconds.toFixed(1).padStart(8)}`,
+      `${r.model.padEnd(44)} ${mae.padStart(16)} ${(r.rmseEv.mean * 1000).toFixed(1).padStart(10)} ${r.r2.mean.toFixed(3).padStart(7)} ${(r.coverage90 !== undefined ? r.coverage90.toFixed(2) : '-').padStart(6)} ${r.fitSeconds.toFixed(1).padStart(8)}`,
     );
   }
   if (t.best) lines.push(`best: ${t.best}`);

@@ -6,13 +6,15 @@ const SADDLE_KINDS = new Set(['bridge']);
 
 /**
  * lib/ml samples from one surface's extraction: one sample per site, with its EPDI (eV, vacuum-aligned), MEP, nearest
- * dopant distance, and the DFT binding energy where `bindingEv` has one (keyed by site index).
+ * dopant distance, symmetry group keys (the site's and, for bridges, those of the two hollows it joins), and the DFT
+ * binding energy where `bindingEv` has one (keyed by site index).
  */
 export function samplesFromExtraction(
   surfaceId: string,
   extraction: SurfaceExtraction,
   bindingEv: ReadonlyMap<number, number>,
 ): Sample[] {
+  const groupKey = (i: number): string => `${surfaceId}#${extraction.sites[i].group}`;
   return extraction.sites.map((site, i) => {
     const dopant = site.dopantDistances.length ? Math.min(...site.dopantDistances.map((d) => d.distanceA)) : undefined;
     return {
@@ -26,6 +28,8 @@ export function samplesFromExtraction(
       mepEv: extraction.meps[i],
       dopantDistanceAngstrom: dopant,
       eBindingEv: bindingEv.get(i),
+      siteGroup: groupKey(i),
+      hopEnds: site.hollows && [groupKey(site.hollows[0]), groupKey(site.hollows[1])],
     };
   });
 }

@@ -11,6 +11,7 @@ export * from './backbone';
 export * from './features';
 export * from './nets';
 export * from './models';
+export * from './anchor';
 export * from './provider';
 export * from './calibration';
 export * from './evaluate';

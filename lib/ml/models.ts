@@ -3,6 +3,7 @@
  * `state` (for persistence) and `dispose`; `restoreModel(state, ctx)` rebuilds one. Targets are E_b in eV.
  */
 import * as tf from '@tensorflow/tfjs';
+import { fitAnchored, restoreAnchored } from './anchored-model';
 import type { LoadedBackbone } from './backbone';
 import { descriptorNames, descriptorRow, makeDescriptorLayout, type DescriptorLayout } from './descriptors';
 import { MlError, throwIfAborted } from './errors';
@@ -15,7 +16,10 @@ import { fitLine, fitRidge, predictRidge, type RidgeModel } from './ridge';
 import { bootstrapIndices, deriveSeed, mulberry32 } from './rng';
 import type { ExtraInputs, ImageSettings, LabelledSample, Prediction, ProgressCallback, Sample } from './types';
 
-export type ModelSpec =
+/** `anchor: 'endpoints'` learns saddles relative to their end minima (./anchor.ts); any model can be anchored. */
+export type ModelSpec = BaseModelSpec & { anchor?: 'endpoints' };
+
+type BaseModelSpec =
   | { type: 'mean' }
   | { type: 'mep-linear' }
   | { type: 'pixel-ridge'; size?: number; extras?: ExtraInputs; ensemble?: number }
@@ -66,6 +70,10 @@ export interface TrainedModel {
 }
 
 export function modelName(spec: ModelSpec): string {
+  return spec.anchor === 'endpoints' ? `${baseModelName(spec)}/anchored` : baseModelName(spec);
+}
+
+function baseModelName(spec: ModelSpec): string {
   switch (spec.type) {
     case 'mean':
     case 'mep-linear':
@@ -240,7 +248,7 @@ export async function fitModel(spec: ModelSpec, train: readonly LabelledSample[]
   const ids = train.map((s) => s.id);
   const y = targets(train);
   const seed = deriveSeed(ctx.seed, modelName(spec));
-  const impl = await buildImpl(spec, ctx, { train, y, seed });
+  const impl = spec.anchor === 'endpoints' ? await fitAnchored(spec, train, ctx, fitModel) : await buildImpl(spec, ctx, { train, y, seed });
   return wrap(spec, ids, ctx, impl);
 }
 
@@ -248,7 +256,7 @@ export async function fitModel(spec: ModelSpec, train: readonly LabelledSample[]
 export async function restoreModel(state: ModelState, ctx: Omit<MlContext, 'seed' | 'imageSettings'> & { seed?: number }): Promise<TrainedModel> {
   if (state?.format !== 'epdi-model') throw new MlError('bad_model_file', 'not an epdi model state');
   const full: MlContext = { ...ctx, seed: ctx.seed ?? 0, imageSettings: state.imageSettings };
-  const impl = await buildImpl(state.spec, full, { state });
+  const impl = state.spec.anchor === 'endpoints' ? await restoreAnchored(state, full, restoreModel) : await buildImpl(state.spec, full, { state });
   return wrap(state.spec, state.trainIds, full, impl);
 }
 

@@ -32,6 +32,10 @@ export interface Sample {
   descriptors?: Record<string, number>;
   /** DFT binding energy (eV); absent when not computed yet. */
   eBindingEv?: number;
+  /** Symmetry group key, unique across surfaces: sites with the same key are equivalent (same E_b). */
+  siteGroup?: string;
+  /** Saddles: `siteGroup` keys of the two minima the hop joins. */
+  hopEnds?: [string, string];
 }
 
 /** A sample whose label is known. */

@@ -6,6 +6,13 @@ import { datasetEpdiRange, epdiValues } from './sites';
 export type { EpdiBatchHeader, EpdiBatchSite } from '@/lib/ml/batch';
 export { parseEpdiBatch };
 
+function hopEndGroups(
+  hop: { fromSite: { symmetryGroup: number | null }; toSite: { symmetryGroup: number | null } } | undefined,
+): [number, number] | null {
+  const [a, b] = [hop?.fromSite.symmetryGroup, hop?.toSite.symmetryGroup];
+  return a === null || a === undefined || b === null || b === undefined ? null : [a, b];
+}
+
 /**
  * All EPDIs of a dataset as one binary body for training in the browser:
  * [uint32 LE header byte length][header JSON, UTF-8, space-padded to a multiple of 4][Float32 LE potentials].
@@ -26,6 +33,10 @@ export async function epdiBatch(datasetId: string): Promise<Uint8Array> {
       epdiPixels: true,
       surface: { select: { id: true, name: true, host: true, dopant: true } },
       labels: { orderBy: { createdAt: 'desc' }, take: 1, select: { eBindingEv: true } },
+      hopsSaddle: {
+        take: 1,
+        select: { fromSite: { select: { symmetryGroup: true } }, toSite: { select: { symmetryGroup: true } } },
+      },
     },
   });
   const pixels = rows[0]?.epdiPixels ?? 0;
@@ -49,6 +60,7 @@ export async function epdiBatch(datasetId: string): Promise<Uint8Array> {
       name: r.name,
       kind: r.kind,
       symmetryGroup: r.symmetryGroup,
+      hopEndGroups: hopEndGroups(r.hopsSaddle[0]),
       dopantDistanceA: r.dopantDistanceA,
       mepV: r.mepV,
       eBindingEv: r.labels[0]?.eBindingEv ?? null,

@@ -1,0 +1,64 @@
+/**
+ * Endpoint anchoring: a saddle's binding energy is predicted as the mean of its two end minima (known from training)
+ * plus a learnt excess, E_b(saddle) = (E_b(A) + E_b(B)) / 2 + Delta. Across surfaces E_b spans eV (a p-type dopant
+ * binds Li 2 eV more strongly than the pristine host) while Delta, the local barrier part, spans tenths of an eV:
+ * the potential image has to explain only Delta. Minima are predicted by their own symmetry group's label when it
+ * is in training, else by their surface's mean minimum (else the mean of all training minima).
+ *
+ * Labels are looked up by symmetry group (`Sample.siteGroup`), so a bridge whose end hollow is not the labelled
+ * representative of its group still finds its label. Only training labels are used, never a test sample's.
+ */
+import type { LabelledSample, Sample } from './types';
+
+export interface AnchorTable {
+  /** Mean E_b (eV) of the training minima of each symmetry group key. */
+  groups: Record<string, number>;
+  /** Mean E_b (eV) of the training minima of each surface. */
+  surfaces: Record<string, number>;
+  /** Mean E_b (eV) of all training minima (of all training samples when there is no minimum). */
+  overall: number;
+}
+
+export type AnchorSource = 'endpoints' | 'group' | 'surface' | 'overall';
+
+function meansByKey(
+  samples: readonly LabelledSample[],
+  key: (s: LabelledSample) => string | undefined,
+): Record<string, number> {
+  const sum = new Map<string, [number, number]>();
+  for (const s of samples) {
+    const k = key(s);
+    if (k === undefined) continue;
+    const [total, n] = sum.get(k) ?? [0, 0];
+    sum.set(k, [total + s.eBindingEv, n + 1]);
+  }
+  return Object.fromEntries([...sum].map(([k, [total, n]]) => [k, total / n]));
+}
+
+export function buildAnchorTable(train: readonly LabelledSample[]): AnchorTable {
+  const minima = train.filter((s) => !s.isSaddle);
+  const pool = minima.length ? minima : train;
+  return {
+    groups: meansByKey(minima, (s) => s.siteGroup),
+    surfaces: meansByKey(minima, (s) => s.surfaceId),
+    overall: pool.reduce((a, s) => a + s.eBindingEv, 0) / Math.max(pool.length, 1),
+  };
+}
+
+/** The anchor energy (eV) of a sample and where it came from. */
+export function anchorOf(sample: Sample, table: AnchorTable): { anchorEv: number; source: AnchorSource } {
+  if (sample.isSaddle && sample.hopEnds) {
+    const [a, b] = sample.hopEnds.map((g) => table.groups[g]);
+    if (a !== undefined && b !== undefined) return { anchorEv: (a + b) / 2, source: 'endpoints' };
+  }
+  if (!sample.isSaddle && sample.siteGroup !== undefined && table.groups[sample.siteGroup] !== undefined)
+    return { anchorEv: table.groups[sample.siteGroup], source: 'group' };
+  const surface = table.surfaces[sample.surfaceId];
+  if (surface !== undefined) return { anchorEv: surface, source: 'surface' };
+  return { anchorEv: table.overall, source: 'overall' };
+}
+
+/** Training saddles whose two end minima are both labelled in training: the ones that teach Delta. */
+export function anchoredSaddles(train: readonly LabelledSample[], table: AnchorTable): LabelledSample[] {
+  return train.filter((s) => s.isSaddle && anchorOf(s, table).source === 'endpoints');
+}

@@ -1,0 +1,128 @@
+/**
+ * Endpoint anchoring (lib/ml/anchor.ts, anchored-model.ts) on a hand-made two-surface set whose predictions are
+ * worked out by hand in the comments.
+ */
+import { describe, expect, test } from 'vitest';
+import {
+  anchorOf,
+  buildAnchorTable,
+  encodeEpdiBatch,
+  fitModel,
+  parseEpdiBatch,
+  restoreModel,
+  samplesFromBatch,
+  type LabelledSample,
+  type MlContext,
+  type Sample,
+} from '../../../lib/ml';
+
+function site(id: string, surfaceId: string, group: number, e: number | undefined, ends?: [number, number]): Sample {
+  return {
+    id,
+    surfaceId,
+    kind: ends ? 'bridge' : 'T_M',
+    isSaddle: !!ends,
+    epdi: new Float32Array([0, 1, 2, group]),
+    pixels: 2,
+    mepEv: 0.1 * group,
+    eBindingEv: e,
+    siteGroup: `${surfaceId}#${group}`,
+    hopEnds: ends && [`${surfaceId}#${ends[0]}`, `${surfaceId}#${ends[1]}`],
+  };
+}
+
+// Surface A: minima -1.0 (group 0), -0.8 (group 1); saddles with Delta = 0.2, 0.15, 0.2.
+// Surface B: minima 0.1 (group 0), 0.3 (group 1); one saddle with Delta = 0.15. Mean Delta = 0.175.
+const train = [
+  site('A/m0', 'A', 0, -1.0),
+  site('A/m1', 'A', 1, -0.8),
+  site('A/s01', 'A', 2, -0.7, [0, 1]),
+  site('A/s00', 'A', 3, -0.85, [0, 0]),
+  site('A/s11', 'A', 4, -0.6, [1, 1]),
+  site('B/m0', 'B', 0, 0.1),
+  site('B/m1', 'B', 1, 0.3),
+  site('B/s01', 'B', 2, 0.35, [0, 1]),
+] as LabelledSample[];
+
+const test_ = [
+  site('B/t01', 'B', 3, 9.9, [0, 1]), // (0.1 + 0.3) / 2 + 0.175 = 0.375
+  site('C/t01', 'C', 0, 9.9, [0, 1]), // no minima of C: mean of all minima (-0.35) + 0.175 = -0.175
+  site('A/m1-twin', 'A', 1, 9.9), // same group as A/m1: -0.8
+  site('B/m5', 'B', 5, 9.9), // group not in training: B's mean minimum 0.2
+];
+
+const ctx: MlContext = { imageSettings: { rangeEv: [-2, 2] }, seed: 3 };
+
+describe('endpoint anchoring', () => {
+  test('anchors come from the end minima, the group, the surface or all minima, in that order', () => {
+    const table = buildAnchorTable(train);
+    expect(table.overall).toBeCloseTo(-0.35, 12);
+    expect(anchorOf(test_[0], table)).toEqual({ anchorEv: expect.closeTo(0.2, 12), source: 'endpoints' });
+    expect(anchorOf(test_[1], table)).toEqual({ anchorEv: expect.closeTo(-0.35, 12), source: 'overall' });
+    expect(anchorOf(test_[2], table)).toEqual({ anchorEv: expect.closeTo(-0.8, 12), source: 'group' });
+    expect(anchorOf(test_[3], table)).toEqual({ anchorEv: expect.closeTo(0.2, 12), source: 'surface' });
+  });
+
+  test('mean/anchored predicts anchor + mean Delta and never reads a test label', async () => {
+    const model = await fitModel({ type: 'mean', anchor: 'endpoints' }, train, ctx);
+    const preds = await model.predict(test_);
+    expect(preds.map((p) => p.meanEv)).toEqual([0.375, -0.175, -0.8, 0.2].map((v) => expect.closeTo(v, 12)));
+    const relabelled = test_.map((s) => ({ ...s, eBindingEv: -5 }));
+    expect((await model.predict(relabelled)).map((p) => p.meanEv)).toEqual(preds.map((p) => p.meanEv));
+    expect(model.name).toBe('mean/anchored');
+  });
+
+  test('with fewer than 3 anchored training saddles the excess is their mean', async () => {
+    const small = train.filter((s) => s.id !== 'A/s00' && s.id !== 'A/s11');
+    const model = await fitModel({ type: 'pixel-ridge', anchor: 'endpoints' }, small, ctx);
+    // Delta: A/s01 0.2, B/s01 0.15 -> 0.175 again.
+    expect((await model.predict([test_[0]]))[0].meanEv).toBeCloseTo(0.375, 12);
+  });
+
+  test('save -> restore gives identical predictions', async () => {
+    const model = await fitModel({ type: 'mep-linear', anchor: 'endpoints' }, train, ctx);
+    const restored = await restoreModel(JSON.parse(JSON.stringify(await model.state())), {});
+    expect(await restored.predict(test_)).toEqual(await model.predict(test_));
+  });
+
+  test('the EPDI batch carries symmetry groups and hop ends to the samples', () => {
+    const header = {
+      pixels: 1,
+      count: 2,
+      rangeEv: null,
+      sites: [
+        {
+          id: 'a',
+          surfaceId: 'S',
+          surface: 's',
+          host: null,
+          dopant: null,
+          name: 'T_M-0',
+          kind: 'T_M',
+          symmetryGroup: 4,
+          dopantDistanceA: null,
+          mepV: 1,
+          eBindingEv: -1,
+        },
+        {
+          id: 'b',
+          surfaceId: 'S',
+          surface: 's',
+          host: null,
+          dopant: null,
+          name: 'bridge-0',
+          kind: 'bridge',
+          symmetryGroup: 7,
+          hopEndGroups: [4, 5] as [number, number],
+          dopantDistanceA: null,
+          mepV: 1,
+          eBindingEv: null,
+        },
+      ],
+    };
+    const [a, b] = samplesFromBatch(parseEpdiBatch(encodeEpdiBatch(header, (d) => d.fill(0))));
+    expect(a.siteGroup).toBe('S#4');
+    expect(a.hopEnds).toBeUndefined();
+    expect(b.hopEnds).toEqual(['S#4', 'S#5']);
+  });
+});
