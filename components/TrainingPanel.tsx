@@ -71,7 +71,7 @@ const DEFAULTS: Partial<Record<ModelType, { epochs: number; learningRate: number
 /** Model types the server can fit without tensors (POST .../models/train-server). */
 const SERVER_TYPES: ModelType[] = ['descriptor-gp', 'pixel-ridge', 'mep-linear'];
 
-const BASELINES: ModelSpec[] = [{ type: 'mean' }, { type: 'mep-linear' }, { type: 'pixel-ridge' }];
+const BASELINES: ModelSpec[] = [{ type: 'mean' }, { type: 'mep-linear' }, { type: 'pixel-ridge' }, { type: 'mean', anchor: 'endpoints' }];
 
 const CHAINS: Record<string, BackendName[]> = {
   auto: ['webgl', 'wasm', 'cpu'],
@@ -145,6 +145,7 @@ export function TrainingPanel({ datasetId, initialModels }: { datasetId: string;
   const [seed, setSeed] = useState(1);
   const [extras, setExtras] = useState({ mep: false, kind: false });
   const [useBackboneInGp, setUseBackboneInGp] = useState(false);
+  const [anchored, setAnchored] = useState(true);
   const [running, setRunning] = useState<string | null>(null);
   const [status, setStatus] = useState('starting the training engine…');
   const [error, setError] = useState<string | null>(null);
@@ -212,6 +213,10 @@ export function TrainingPanel({ datasetId, initialModels }: { datasetId: string;
   };
 
   const buildSpec = (): ModelSpec => {
+    const spec = baseSpec();
+    return anchored ? { ...spec, anchor: 'endpoints' } : spec;
+  };
+  const baseSpec = (): ModelSpec => {
     const bb = backbone || undefined;
     const size = inputSize || undefined;
     const ex = extras.mep || extras.kind ? { mep: extras.mep, kind: extras.kind } : undefined;
@@ -533,6 +538,13 @@ export function TrainingPanel({ datasetId, initialModels }: { datasetId: string;
           <label className="flex flex-col">
             <span className="text-xs text-slate-600">Learning rate</span>
             <input type="number" step="any" min={1e-6} max={1} value={learningRate} onChange={(e) => setLearningRate(Number(e.target.value))} disabled={busy || !meta.iterative} className="rounded border border-slate-300 px-2 py-1" />
+          </label>
+          <label className="flex items-start gap-2">
+            <input type="checkbox" checked={anchored} onChange={(e) => setAnchored(e.target.checked)} disabled={busy} className="mt-1" />
+            <span>
+              Anchor saddles on their end minima
+              <span className="block text-xs text-slate-600">learn E_b(saddle) − mean E_b of the two minima it joins</span>
+            </span>
           </label>
           <fieldset className="flex flex-col gap-1">
             <legend className="text-xs text-slate-600">Extra inputs</legend>

@@ -1,6 +1,7 @@
 /**
  * Any model with `anchor: 'endpoints'`: the inner model learns Delta = E_b(saddle) - anchor on the training saddles
- * whose end minima are labelled; predictions add the anchor back (./anchor.ts). With fewer than 3 such saddles the
+ * whose end minima are labelled, with the MEP taken relative to the ends' mean MEP; predictions add the anchor back
+ * (./anchor.ts). With fewer than 3 such saddles the
  * inner model is the mean Delta. The anchor table (training minima only) is part of the saved state, so a restored
  * model predicts exactly as the trained one.
  */
@@ -34,6 +35,11 @@ function innerSpec(spec: ModelSpec): ModelSpec {
   const { anchor: _anchor, ...rest } = spec;
   void _anchor;
   return rest as ModelSpec;
+}
+
+/** The inner model sees the saddle's MEP relative to its end minima, as its target is relative to them. */
+function relativeMep<T extends Sample>(s: T): T {
+  return s.hopEndsMepEv === undefined ? s : { ...s, mepEv: s.mepEv - s.hopEndsMepEv };
 }
 
 function std(values: readonly number[], mean: number): number {
@@ -84,7 +90,7 @@ function anchoredImpl(params: AnchoredParams, inner: TrainedModel | undefined): 
     async predict(samples) {
       const saddles = samples.filter((s) => s.isSaddle);
       const deltas = inner
-        ? new Map((await inner.predict(saddles)).map((p) => [p.id, p]))
+        ? new Map((await inner.predict(saddles.map(relativeMep))).map((p) => [p.id, p]))
         : new Map(saddles.map((s) => [s.id, { id: s.id, meanEv: params.deltaMean, sigmaEv: params.deltaStd }]));
       return samples.map((s): Prediction => {
         const { anchorEv, source } = anchorOf(s, params.anchor);

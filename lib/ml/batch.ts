@@ -70,11 +70,16 @@ const isSiteKind = (k: string): k is SiteKind => (SITE_KINDS as readonly string[
 export function samplesFromBatch(batch: { header: EpdiBatchHeader; potentials: Float32Array }): Sample[] {
   const { header, potentials } = batch;
   const px = header.pixels * header.pixels;
+  const mepOfGroup = new Map<string, number>();
+  header.sites.forEach((s) => {
+    if (s.symmetryGroup !== null && s.mepV !== null && Number.isFinite(s.mepV)) mepOfGroup.set(groupKey(s.surfaceId, s.symmetryGroup), s.mepV);
+  });
   return header.sites.map((s, i): Sample => {
     const epdi = potentials.subarray(i * px, (i + 1) * px);
     const kind: SiteKind = isSiteKind(s.kind) ? s.kind : 'other';
     let mepEv = s.mepV;
     if (mepEv === null || !Number.isFinite(mepEv)) mepEv = epdi.reduce((a, b) => a + b, 0) / Math.max(px, 1);
+    const ends: [string, string] | undefined = s.hopEndGroups ? [groupKey(s.surfaceId, s.hopEndGroups[0]), groupKey(s.surfaceId, s.hopEndGroups[1])] : undefined;
     return {
       id: s.id,
       surfaceId: s.surfaceId,
@@ -87,7 +92,8 @@ export function samplesFromBatch(batch: { header: EpdiBatchHeader; potentials: F
       dopantDistanceAngstrom: s.dopantDistanceA ?? undefined,
       eBindingEv: s.eBindingEv ?? undefined,
       siteGroup: s.symmetryGroup === null ? undefined : groupKey(s.surfaceId, s.symmetryGroup),
-      hopEnds: s.hopEndGroups ? [groupKey(s.surfaceId, s.hopEndGroups[0]), groupKey(s.surfaceId, s.hopEndGroups[1])] : undefined,
+      hopEnds: ends,
+      hopEndsMepEv: ends && mepOfGroup.has(ends[0]) && mepOfGroup.has(ends[1]) ? (mepOfGroup.get(ends[0])! + mepOfGroup.get(ends[1])!) / 2 : undefined,
     };
   });
 }

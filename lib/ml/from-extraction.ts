@@ -30,6 +30,7 @@ export function samplesFromExtraction(
       eBindingEv: bindingEv.get(i),
       siteGroup: groupKey(i),
       hopEnds: site.hollows && [groupKey(site.hollows[0]), groupKey(site.hollows[1])],
+      hopEndsMepEv: site.hollows && (extraction.meps[site.hollows[0]] + extraction.meps[site.hollows[1]]) / 2,
     };
   });
 }

@@ -36,6 +36,8 @@ export interface Sample {
   siteGroup?: string;
   /** Saddles: `siteGroup` keys of the two minima the hop joins. */
   hopEnds?: [string, string];
+  /** Saddles: mean MEP of the two minima the hop joins (eV); anchored models take the MEP relative to it. */
+  hopEndsMepEv?: number;
 }
 
 /** A sample whose label is known. */

@@ -21,19 +21,23 @@ const extrasSchema = z
   .object({ mep: z.boolean().optional(), kind: z.boolean().optional(), dopant: z.boolean().optional() })
   .strict();
 
+/** Any model may learn saddles relative to their end minima (lib/ml/anchor.ts). */
+const anchor = z.literal('endpoints').optional();
+
 /** Specs the server fits without tensors; strict, so a backbone or an unknown option is a 422, never silently dropped. */
 export const serverSpecSchema = z.discriminatedUnion('type', [
-  z.object({ type: z.literal('mean') }).strict(),
-  z.object({ type: z.literal('mep-linear') }).strict(),
+  z.object({ type: z.literal('mean'), anchor }).strict(),
+  z.object({ type: z.literal('mep-linear'), anchor }).strict(),
   z
     .object({
       type: z.literal('pixel-ridge'),
       size: z.number().int().min(2).max(64).optional(),
       ensemble: z.number().int().min(0).max(64).optional(),
       extras: extrasSchema.optional(),
+      anchor,
     })
     .strict(),
-  z.object({ type: z.literal('descriptor-gp'), kernel: z.enum(['rbf', 'matern52']).optional() }).strict(),
+  z.object({ type: z.literal('descriptor-gp'), kernel: z.enum(['rbf', 'matern52']).optional(), anchor }).strict(),
 ]);
 
 export const trainServerSchema = z.object({

@@ -53,7 +53,7 @@ test.describe('training in the browser', () => {
     const seconds = (Date.now() - t0) / 1000;
     console.log(`trained frozen-mlp(darknet-tiny @64px) + evaluation on ${backend} in ${seconds.toFixed(1)} s: ${await page.getByRole('status').textContent()}`);
     await expect(comparison.getByRole('row')).toHaveCount(5);
-    await expect(comparison).toContainText('frozen-mlp(darknet-tiny) (yours)');
+    await expect(comparison).toContainText('frozen-mlp(darknet-tiny)/anchored (yours)');
     await expect(comparison).toContainText('mep-linear');
     await expect(page.getByRole('figure', { name: 'Parity plot' })).toBeVisible();
     await expect(page.getByRole('figure', { name: 'Calibration' })).toBeVisible();
