@@ -1,9 +1,13 @@
 /**
  * Seed the demo dataset from data/demo (real GPAW DFT, see scripts/dft/README.md): every surface folder there is
- * imported into the dataset "Demo: Li on doped TMDs (GPAW PBE)". Idempotent: unchanged surfaces are left as they are.
+ * imported into the dataset "Demo: Li on doped TMDs (GPAW PBE)", then the default model (lowest held-out saddle MAE,
+ * lib/server/default-model.ts) is trained and its predictions stored. Idempotent: unchanged surfaces are left as they
+ * are, and the model is retrained only when a surface changed.
  */
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
+import { db } from '../lib/server/db';
+import { trainDefaultModel } from '../lib/server/default-model';
 import { importFolders } from '../lib/server/import-folder';
 
 const DEMO_DIR = path.resolve(__dirname, '..', 'data', 'demo');
@@ -30,12 +34,22 @@ async function main(): Promise<void> {
   const references = existsSync(referencesFile)
     ? (JSON.parse(readFileSync(referencesFile, 'utf8')) as { entries?: { E_bcc_per_atom_eV?: number }[] })
     : {};
-  const { surfaces } = await importFolders(DATASET_NAME, folders, {
+  const { datasetId, surfaces } = await importFolders(DATASET_NAME, folders, {
     muLiEv: references.entries?.[0]?.E_bcc_per_atom_eV ?? null,
     description: 'Li on 3x3 MX2 monolayers, pristine and doped, computed with GPAW (LCAO dzp, PBE) by scripts/dft',
   });
   const added = surfaces.filter((s) => !s.unchanged).length;
   console.log(`seed: ${surfaces.length} demo surfaces (${added} new) in '${DATASET_NAME}'`);
+  if (added === 0 && (await db.model.count({ where: { datasetId } })) > 0) return;
+  const trained = await trainDefaultModel(datasetId);
+  if (!trained) {
+    console.log('seed: fewer than 3 labelled saddles, no default model');
+    return;
+  }
+  const mae = (v: number) => `${(v * 1000).toFixed(1)} meV`;
+  console.log(
+    `seed: default model ${trained.model}, chosen on held-out saddles from ${trained.chosenFrom.map((c) => `${c.model} ${mae(c.maeEv)}`).join(', ')}; ${trained.predictions} predictions stored`,
+  );
 }
 
 main().catch((err: unknown) => {

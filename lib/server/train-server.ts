@@ -76,6 +76,14 @@ export interface TrainServerResult {
   comparison: ComparisonTable | null;
 }
 
+/** What every server-trained model is compared with: the mean, the paper's MEP line, pixels, the end-minima mean. */
+export const SERVER_BASELINES: ModelSpec[] = [
+  { type: 'mean' },
+  { type: 'mep-linear' },
+  { type: 'pixel-ridge' },
+  { type: 'mean', anchor: 'endpoints' },
+];
+
 /** The default evaluation: the paper split when there are labelled saddles, else 5-fold CV, else none. */
 function defaultProtocol(nLabelled: number, nSaddles: number): Protocol | null {
   if (nSaddles >= 3) return { kind: 'paper', fraction: 0.33, repeats: 10 };
@@ -96,78 +104,88 @@ export async function startServerTraining(datasetId: string, input: TrainServerI
       'not_enough_data',
       `training needs at least 3 labelled sites with EPDIs, found ${labelled}`,
     );
-  return startJob('train-server', { datasetId, input }, async (report) => {
-    const t0 = Date.now();
-    report(0.02, 'loading EPDIs');
-    const batch = parseEpdiBatch(await epdiBatch(datasetId));
-    const samples = samplesFromBatch(batch);
-    const train = samples.filter(isLabelled);
-    const spec = input.spec as ModelSpec;
-    const ctx: MlContext = {
-      imageSettings: { rangeEv: batch.header.rangeEv ?? datasetRangeEv(samples) },
-      seed: input.seed,
-    };
-    const protocol: Protocol | null =
-      input.protocol?.kind === 'none'
-        ? null
-        : (input.protocol ?? defaultProtocol(train.length, train.filter((s) => s.isSaddle).length));
-    let comparison: ComparisonTable | null = null;
-    if (protocol) {
-      report(0.1, 'evaluating against the baselines');
-      const baselines: ModelSpec[] = [{ type: 'mean' }, { type: 'mep-linear' }, { type: 'pixel-ridge' }].filter(
-        (b) => modelName(b as ModelSpec) !== modelName(spec),
-      ) as ModelSpec[];
-      comparison = await compareModels([spec, ...baselines], samples, protocol, ctx);
-    }
-    report(0.7, `fitting ${modelName(spec)} on ${train.length} labelled sites`);
-    const model = await fitModel(spec, train, ctx);
-    const unlabelled = samples.filter((s) => !isLabelled(s));
-    const preds = await model.predict(unlabelled);
-    const state = await model.state();
-    const mine = comparison?.results.find((r) => r.model === modelName(spec));
-    const metrics: Record<string, unknown> = {
-      backend: 'node',
-      nTrain: train.length,
-      trainSeconds: (Date.now() - t0) / 1000,
-      protocol: comparison?.description ?? null,
-      maeEv: mine?.maeEv.mean ?? null,
-      maeStdEv: mine?.maeEv.std ?? null,
-      rmseEv: mine?.rmseEv.mean ?? null,
-      r2: mine?.r2.mean ?? null,
-      coverage90: mine?.coverage90 ?? null,
-      comparison:
-        comparison?.results.map((r) => ({
-          model: r.model,
-          maeEv: r.maeEv,
-          rmseEv: r.rmseEv,
-          r2: r.r2,
-          coverage90: r.coverage90 ?? null,
-          error: r.error ?? null,
-        })) ?? null,
-    };
-    state.metrics = metrics;
-    model.dispose();
-    report(0.9, 'storing the model and its predictions');
-    const view = await createModel(datasetId, modelToZip(state), {
-      name: input.name ?? `${modelName(spec)} (server)`,
-      spec: spec as never,
-      metrics,
-      trainingSiteIds: train.map((s) => s.id),
-      backend: 'node',
-      settings: { trainedOn: 'server', seed: input.seed },
-    });
-    const stored = await replacePredictions(
-      view.id,
-      preds.map((p) => ({ siteId: p.id, valueEv: p.meanEv, sigmaEv: p.sigmaEv ?? null })),
-    );
-    const result: TrainServerResult = {
-      modelId: view.id,
-      model: modelName(spec),
-      nTrain: train.length,
-      predictions: stored.stored,
-      seconds: (Date.now() - t0) / 1000,
-      comparison,
-    };
-    return result;
+  return startJob('train-server', { datasetId, input }, (report) => trainAndStore(datasetId, input, report));
+}
+
+/**
+ * Fit the model on every labelled site of the dataset, evaluate it against the baselines on the same splits, store it
+ * (zip + metrics) and its predictions for every unlabelled site. `report(fraction, message)` tells the progress.
+ */
+export async function trainAndStore(
+  datasetId: string,
+  input: TrainServerInput,
+  report: (fraction: number, message: string) => void,
+): Promise<TrainServerResult> {
+  const t0 = Date.now();
+  report(0.02, 'loading EPDIs');
+  const batch = parseEpdiBatch(await epdiBatch(datasetId));
+  const samples = samplesFromBatch(batch);
+  const train = samples.filter(isLabelled);
+  const spec = input.spec as ModelSpec;
+  const ctx: MlContext = {
+    imageSettings: { rangeEv: batch.header.rangeEv ?? datasetRangeEv(samples) },
+    seed: input.seed,
+  };
+  const protocol: Protocol | null =
+    input.protocol?.kind === 'none'
+      ? null
+      : (input.protocol ?? defaultProtocol(train.length, train.filter((s) => s.isSaddle).length));
+  let comparison: ComparisonTable | null = null;
+  if (protocol) {
+    report(0.1, 'evaluating against the baselines');
+    const baselines: ModelSpec[] = [{ type: 'mean' }, { type: 'mep-linear' }, { type: 'pixel-ridge' }].filter(
+      (b) => modelName(b as ModelSpec) !== modelName(spec),
+    ) as ModelSpec[];
+    comparison = await compareModels([spec, ...baselines], samples, protocol, ctx);
+  }
+  report(0.7, `fitting ${modelName(spec)} on ${train.length} labelled sites`);
+  const model = await fitModel(spec, train, ctx);
+  const unlabelled = samples.filter((s) => !isLabelled(s));
+  const preds = await model.predict(unlabelled);
+  const state = await model.state();
+  const mine = comparison?.results.find((r) => r.model === modelName(spec));
+  const metrics: Record<string, unknown> = {
+    backend: 'node',
+    nTrain: train.length,
+    trainSeconds: (Date.now() - t0) / 1000,
+    protocol: comparison?.description ?? null,
+    maeEv: mine?.maeEv.mean ?? null,
+    maeStdEv: mine?.maeEv.std ?? null,
+    rmseEv: mine?.rmseEv.mean ?? null,
+    r2: mine?.r2.mean ?? null,
+    coverage90: mine?.coverage90 ?? null,
+    comparison:
+      comparison?.results.map((r) => ({
+        model: r.model,
+        maeEv: r.maeEv,
+        rmseEv: r.rmseEv,
+        r2: r.r2,
+        coverage90: r.coverage90 ?? null,
+        error: r.error ?? null,
+      })) ?? null,
+  };
+  state.metrics = metrics;
+  model.dispose();
+  report(0.9, 'storing the model and its predictions');
+  const view = await createModel(datasetId, modelToZip(state), {
+    name: input.name ?? `${modelName(spec)} (server)`,
+    spec: spec as never,
+    metrics,
+    trainingSiteIds: train.map((s) => s.id),
+    backend: 'node',
+    settings: { trainedOn: 'server', seed: input.seed },
   });
+  const stored = await replacePredictions(
+    view.id,
+    preds.map((p) => ({ siteId: p.id, valueEv: p.meanEv, sigmaEv: p.sigmaEv ?? null })),
+  );
+  const result: TrainServerResult = {
+    modelId: view.id,
+    model: modelName(spec),
+    nTrain: train.length,
+    predictions: stored.stored,
+    seconds: (Date.now() - t0) / 1000,
+    comparison,
+  };
+  return result;
 }

@@ -1,0 +1,46 @@
+/**
+ * The dataset's default model: every closed-form candidate, plain and anchored on the end minima, is evaluated on the
+ * same paper splits (all minima + 33% of saddles in training); the one with the lowest held-out saddle MAE is fitted
+ * on all labels and stored with its predictions. `npm run demo` runs this after seeding, so the demo opens with
+ * predicted profiles for every hop.
+ */
+import { parseEpdiBatch, samplesFromBatch } from '@/lib/ml/batch';
+import { compareModels, type Protocol } from '@/lib/ml/evaluate';
+import { datasetRangeEv } from '@/lib/ml/image';
+import type { ModelSpec } from '@/lib/ml/models';
+import { epdiBatch } from './epdi-batch';
+import { trainAndStore, type TrainServerResult } from './train-server';
+
+const PLAIN: ModelSpec[] = [
+  { type: 'mean' },
+  { type: 'mep-linear' },
+  { type: 'pixel-ridge' },
+  { type: 'descriptor-gp' },
+];
+export const DEFAULT_CANDIDATES: ModelSpec[] = [
+  ...PLAIN,
+  ...PLAIN.map((s): ModelSpec => ({ ...s, anchor: 'endpoints' })),
+];
+
+const SELECTION = { kind: 'paper', fraction: 0.33, repeats: 10 } satisfies Protocol;
+
+export async function trainDefaultModel(
+  datasetId: string,
+  report: (fraction: number, message: string) => void = () => {},
+): Promise<(TrainServerResult & { chosenFrom: { model: string; maeEv: number }[] }) | null> {
+  const batch = parseEpdiBatch(await epdiBatch(datasetId));
+  const samples = samplesFromBatch(batch);
+  const saddles = samples.filter((s) => s.isSaddle && s.eBindingEv !== undefined).length;
+  if (saddles < 3) return null;
+  const ctx = { imageSettings: { rangeEv: batch.header.rangeEv ?? datasetRangeEv(samples) }, seed: 1 };
+  report(0.05, `choosing among ${DEFAULT_CANDIDATES.length} models on held-out saddles`);
+  const table = await compareModels(DEFAULT_CANDIDATES, samples, SELECTION, ctx);
+  const best = table.results.find((r) => r.model === table.best);
+  if (!best) return null;
+  const result = await trainAndStore(
+    datasetId,
+    { spec: best.spec as never, seed: 1, protocol: SELECTION, name: `${best.model} (default: lowest held-out MAE)` },
+    (f, m) => report(0.3 + 0.7 * f, m),
+  );
+  return { ...result, chosenFrom: table.results.map((r) => ({ model: r.model, maeEv: r.maeEv.mean })) };
+}

@@ -1,0 +1,101 @@
+/**
+ * The demo's default model (lib/server/default-model.ts) on a surface whose saddles sit exactly 0.15 eV above the mean
+ * of their two end minima: an anchored model must win with zero held-out error, and the stored predictions of the
+ * unlabelled bridges must be (E_A + E_B) / 2 + 0.15, worked out here from the labels alone.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { findSites } from '@/lib/surface';
+import { syntheticBindingEnergy, syntheticPotentialModel } from '../fixtures/synthetic';
+import { ctx, encodeForm, multipart, setupTempDatabase } from './helpers';
+import { smallSurfaceFiles } from './surface-files';
+
+const temp = setupTempDatabase();
+afterAll(() => temp.cleanup());
+
+const { POST: createDataset } = await import('@/app/api/datasets/route');
+const { POST: upload } = await import('@/app/api/datasets/[id]/uploads/route');
+const { GET: jobRoute } = await import('@/app/api/jobs/[id]/route');
+const { trainDefaultModel } = await import('@/lib/server/default-model');
+const { db } = await import('@/lib/server/db');
+
+const E_SLAB_EV = -188.0;
+const MU_LI_EV = -1.9;
+const EXCESS_EV = 0.15;
+const LABELLED_BRIDGES = 12;
+
+/** Hollows: the synthetic E_b, averaged over each symmetry group; bridges: mean of the end groups + EXCESS_EV. */
+function anchoredLabels() {
+  const { files, structure } = smallSurfaceFiles('MoS2-V');
+  const model = syntheticPotentialModel(structure);
+  const { sites } = findSites(structure, { heightA: 1.5 });
+  const groupSum = new Map<number, number[]>();
+  for (const s of sites.filter((x) => x.kind !== 'bridge'))
+    groupSum.set(s.group, [...(groupSum.get(s.group) ?? []), syntheticBindingEnergy(model, s.position)]);
+  const groupMean = (g: number) => groupSum.get(g)!.reduce((a, b) => a + b, 0) / groupSum.get(g)!.length;
+  const expected = new Map<string, number>();
+  for (const s of sites) {
+    const eb = s.hollows
+      ? (groupMean(sites[s.hollows[0]].group) + groupMean(sites[s.hollows[1]].group)) / 2 + EXCESS_EV
+      : groupMean(s.group);
+    expected.set(s.id, eb);
+  }
+  const bridges = sites.filter((s) => s.kind === 'bridge');
+  const labelled = [...sites.filter((s) => s.kind !== 'bridge'), ...bridges.slice(0, LABELLED_BRIDGES)];
+  const rows = labelled.map(
+    (s) =>
+      `${s.id},${s.kind},${s.position.map((v) => v.toFixed(6)).join(',')},${(expected.get(s.id)! + E_SLAB_EV + MU_LI_EV).toFixed(9)},test`,
+  );
+  const labels = ['site,kind,x,y,z,E_total_eV,method', ...rows].join('\n') + '\n';
+  return {
+    files: files.map(([p, c]): [string, string] => [p, p.endsWith('labels.csv') ? labels : c]),
+    expected,
+    unlabelledBridges: bridges.slice(LABELLED_BRIDGES).map((s) => s.id),
+  };
+}
+
+const data = anchoredLabels();
+let datasetId = '';
+
+beforeAll(async () => {
+  const res = await createDataset(
+    new Request('http://x', {
+      method: 'POST',
+      body: JSON.stringify({ name: 'default model', settings: { pixels: 16 } }),
+    }),
+  );
+  datasetId = (await res.json()).dataset.id;
+  const { body, contentType } = await encodeForm(multipart(data.files));
+  const up = await upload(
+    new Request('http://x', { method: 'POST', headers: { 'content-type': contentType }, body }),
+    ctx({ id: datasetId }),
+  );
+  expect(up.status).toBe(201);
+  const jobId = (await up.json()).extractJobId;
+  for (let i = 0; i < 1200; i++) {
+    const { job } = await (await jobRoute(new Request('http://x'), ctx({ id: jobId }))).json();
+    if (job.status === 'done') return;
+    if (job.status === 'failed') throw new Error(job.error);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}, 120_000);
+
+describe('default model of a dataset', () => {
+  it('chooses an anchored model with zero held-out error and stores (E_A + E_B) / 2 + 0.15 for unlabelled bridges', async () => {
+    const result = await trainDefaultModel(datasetId);
+    expect(result).not.toBeNull();
+    expect(result!.model).toMatch(/\/anchored$/);
+    const chosen = result!.chosenFrom.find((c) => c.model === result!.model)!;
+    expect(chosen.maeEv).toBeLessThan(1e-6);
+    expect(Math.min(...result!.chosenFrom.map((c) => c.maeEv))).toBe(chosen.maeEv);
+    const plainMean = result!.chosenFrom.find((c) => c.model === 'mean')!;
+    expect(plainMean.maeEv).toBeGreaterThan(0.01);
+
+    const predictions = await db.prediction.findMany({
+      where: { modelId: result!.modelId, site: { kind: 'bridge' } },
+      select: { valueEv: true, site: { select: { name: true } } },
+    });
+    const byName = new Map(predictions.map((p) => [p.site.name, p.valueEv]));
+    expect(data.unlabelledBridges.length).toBeGreaterThan(0);
+    for (const name of data.unlabelledBridges) expect(byName.get(name)).toBeCloseTo(data.expected.get(name)!, 6);
+  }, 120_000);
+});
