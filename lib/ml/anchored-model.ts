@@ -42,9 +42,11 @@ function relativeMep<T extends Sample>(s: T): T {
   return s.hopEndsMepEv === undefined ? s : { ...s, mepEv: s.mepEv - s.hopEndsMepEv };
 }
 
+/** Predictive std of a new draw about `mean`: sample std times sqrt(1 + 1/n). */
 function std(values: readonly number[], mean: number): number {
   if (values.length < 2) return 0;
-  return Math.sqrt(values.reduce((a, v) => a + (v - mean) ** 2, 0) / (values.length - 1));
+  const variance = values.reduce((a, v) => a + (v - mean) ** 2, 0) / (values.length - 1);
+  return Math.sqrt(variance * (1 + 1 / values.length));
 }
 
 export async function fitAnchored(

@@ -145,6 +145,14 @@ function scaled(x: Matrix, sc: ColumnScale): NetInput {
   return { data: out, rowShape: [x.cols] };
 }
 
+/** Mean and predictive std of a new draw: sample std (n - 1) times sqrt(1 + 1/n), the mean's own error included. */
+function meanPredictive(y: Float64Array): { mean: number; std: number } {
+  const n = y.length;
+  const mean = y.reduce((a, b) => a + b, 0) / n;
+  const variance = y.reduce((a, b) => a + (b - mean) ** 2, 0) / Math.max(n - 1, 1);
+  return { mean, std: Math.sqrt(variance * (1 + 1 / n)) };
+}
+
 function yScale(y: Float64Array): { mean: number; std: number } {
   const mean = y.reduce((a, b) => a + b, 0) / y.length;
   const v = y.reduce((a, b) => a + (b - mean) ** 2, 0) / y.length;
@@ -268,7 +276,7 @@ async function buildImpl(spec: ModelSpec, ctx: MlContext, src: Source): Promise<
   switch (spec.type) {
     case 'mean': {
       let params = p as { mean: number; std: number } | undefined;
-      if (!params && 'train' in src) params = yScale(src.y);
+      if (!params && 'train' in src) params = meanPredictive(src.y);
       const { mean, std } = params!;
       return { ...noTensors, predict: async (s) => s.map((x) => ({ id: x.id, meanEv: mean, sigmaEv: std })), params: async () => ({ params: { mean, std } }) };
     }
