@@ -20,6 +20,21 @@ const surfaces = existsSync(demoDir)
     )
   : [];
 
+/** Finished CI-NEB runs of scripts/dft/neb.py: `<surface>/neb/<bridge>/` with summary.json written last. */
+const nebRuns = surfaces.flatMap((name) => {
+  const dir = path.join(demoDir, name, 'neb');
+  if (!existsSync(dir)) return [];
+  return readdirSync(dir)
+    .filter((b) => existsSync(path.join(dir, b, 'summary.json')))
+    .map((bridge): [string, string] => [name, bridge]);
+});
+
+interface NebSummary {
+  energies_eV: number[];
+  saddle_image: number;
+  saddle_xyz_A: [number, number, number];
+}
+
 interface LabelCsvRow {
   site: string;
   kind: string;
@@ -63,5 +78,17 @@ describe('the DFT demo dataset (scripts/dft output)', () => {
       expect(JSON.parse(label.provenance).matchDistanceA).toBeLessThan(0.3);
     }
     expect(await db.site.count()).toBe(45);
+  });
+
+  it.each(nebRuns)('%s: the CI-NEB run %s imports with the energies and saddle of its summary.json', async (name, bridge) => {
+    const summary = JSON.parse(readFileSync(path.join(demoDir, name, 'neb', bridge, 'summary.json'), 'utf8')) as NebSummary;
+    const { surfaces: stored } = await importFolders(`demo neb ${name} ${bridge}`, [path.join(demoDir, name)]);
+    const run = await db.nebRun.findFirstOrThrow({ where: { surfaceId: stored[0].id, name: { contains: bridge } } });
+    const images = JSON.parse(run.imagesJson) as { index: number; s: number; energyEv: number; li: number[] | null }[];
+    expect(images.map((i) => i.energyEv)).toEqual(summary.energies_eV.map((e) => expect.closeTo(e, 5)));
+    const saddle = images[summary.saddle_image];
+    saddle.li!.forEach((v, k) => expect(v).toBeCloseTo(summary.saddle_xyz_A[k], 3));
+    expect(images[0].s).toBe(0);
+    expect(images[images.length - 1].s).toBeCloseTo(1, 12);
   });
 });

@@ -119,6 +119,8 @@ beforeAll(async () => {
     [`MoS2-V/neb/n1/0${i}/POSCAR`, writePoscar(withLi(structure, li))],
     [`MoS2-V/neb/n1/0${i}/energy`, `${energies[i]}\n`],
   ]);
+  // Run-level files beside the images (scripts/dft's summary.json, VTST's neb.dat) come along and are skipped.
+  neb.push(['MoS2-V/neb/n1/summary.json', JSON.stringify({ energies_eV: energies })], ['MoS2-V/neb/n1/neb.dat', '0 0.0 0.0 0.0 0\n']);
   const all = [...files.filter(([p]) => !p.endsWith('labels.csv')), ['MoS2-V/labels.csv', labels + '\n'], ...neb] as [
     string,
     string,

@@ -120,6 +120,9 @@ function classifyByName(rest: string[], file: string, format: SniffedFormat): Bu
     if (role === 'host-outcar') return { path: file, role: 'neb-outcar', group: rest[1], image };
     if (role === 'ignored') return { path: file, role: 'ignored' };
   }
+  // Files beside the image folders of a NEB run (scripts/dft summary.json, VTST neb.dat/spline.dat, INCAR, ...)
+  // describe the run; the images hold everything the app reads.
+  if (rest[0] === 'neb' && rest.length === 3) return { path: file, role: 'ignored' };
   if (rest.length === 1) {
     const role = baseRole(name) ?? ROLE_OF_FORMAT[format];
     if (role) return { path: file, role };
