@@ -80,8 +80,10 @@ def parse_surface(name: str) -> "tuple[str, str | None]":
 class Surface:
     """One surface folder: its slab, sites, checkpoints and outputs."""
 
-    def __init__(self, name: str, out: str, work: str, settings: dict, ref: dict, radius_A):
+    def __init__(self, name: str, out: str, work: str, settings: dict, ref: dict, radius_A,
+                 backfill_levels: bool = False):
         self.name = name
+        self.backfill_levels = backfill_levels
         self.host, self.dopant = parse_surface(name)
         self.spec = HOSTS[self.host]
         self.dir = os.path.join(out, name)
@@ -105,11 +107,14 @@ class Surface:
         write_json(os.path.join(self.progress, "settings.json"), self.settings)
 
     def host_calc(self) -> dict:
-        """Host SCF (energy, POSCAR, LOCPOT.gz), computed once; returns the host checkpoint."""
+        """Host SCF (energy, electronic levels, POSCAR, LOCPOT.gz), computed once; returns the host checkpoint.
+        A checkpoint of an older generator without the levels gets them from a new SCF with `backfill_levels`."""
         path = os.path.join(self.progress, "host.json")
         done = read_json(path)
-        if done is not None:
+        if done is not None and ("E_fermi_eV" in done or not self.backfill_levels):
             return done
+        if done is not None:
+            return self._backfill_levels(path, done)
         log(f"{self.name}: host SCF")
         slab = self.slab.copy()
         slab.calc = make_calc(self.settings, os.path.join(self.work, "host.txt"))
@@ -123,9 +128,24 @@ class Surface:
         write_locpot_gz(os.path.join(self.dir, "LOCPOT.gz"), self.slab, potential, comment)
         done = {"E_slab_eV": float(energy), "wall_s": round(wall, 1),
                 "scf_iterations": int(slab.calc.get_number_of_iterations()),
-                "locpot_shape": list(potential.shape)}
+                "locpot_shape": list(potential.shape), **electronic_levels(slab.calc)}
         write_json(path, done)
-        log(f"{self.name}: E_slab = {energy:.4f} eV in {wall:.0f} s")
+        log(f"{self.name}: E_slab = {energy:.4f} eV in {wall:.0f} s, E_F = {done['E_fermi_eV']:.3f} eV")
+        return done
+
+    def _backfill_levels(self, path: str, done: dict) -> dict:
+        """Recompute the host SCF of an existing checkpoint only for its electronic levels."""
+        log(f"{self.name}: host SCF again for the electronic levels")
+        slab = self.slab.copy()
+        slab.calc = make_calc(self.settings, os.path.join(self.work, "host-levels.txt"))
+        t0 = time.time()
+        energy = slab.get_potential_energy()
+        if abs(energy - done["E_slab_eV"]) > 1e-3:
+            raise SystemExit(f"{self.name}: host energy {energy:.5f} eV differs from the checkpoint "
+                             f"{done['E_slab_eV']:.5f} eV; not mixing")
+        done = dict(done, **electronic_levels(slab.calc), levels_wall_s=round(time.time() - t0, 1))
+        write_json(path, done)
+        log(f"{self.name}: E_F = {done['E_fermi_eV']:.3f} eV (backfilled)")
         return done
 
     def sites(self):
@@ -196,6 +216,8 @@ class Surface:
         write_json(os.path.join(self.dir, "meta.json"), {
             "host": self.host, "phase": spec.phase, "dopant": self.dopant,
             "E_slab_eV": host["E_slab_eV"], "mu_Li_eV": mu, "mu_Li_reference": "bcc",
+            **{k: host[k] for k in LEVEL_KEYS if k in host},
+            **({"levels_reference": LEVELS_REFERENCE} if "E_fermi_eV" in host else {}),
             "mu_Li_atom_eV": self.ref["E_atom_eV"], "code": code_version(),
             "settings": dict(self.settings, supercell="3x3", a_A=spec.a_A,
                              thickness_A=spec.thickness_A, lattice_source=spec.source,
@@ -225,6 +247,22 @@ class Surface:
             os.remove(lock)
 
 
+LEVEL_KEYS = ("E_fermi_eV", "highest_occupied_eV", "lowest_unoccupied_eV")
+LEVELS_REFERENCE = ("host Kohn-Sham levels on GPAW's absolute scale, the scale of LOCPOT.gz (vacuum ~ 0): "
+                    "E_F, the highest eigenvalue below it and the lowest above it over the k-points")
+
+
+def electronic_levels(calc) -> dict:
+    """Fermi level and the eigenvalues straddling it (eV, same scale as the electrostatic potential).
+    For a pristine semiconductor these are the VBM and CBM; for a doped (metallic) slab both sit at E_F.
+    The lowest unoccupied level is where the electron Li gives away goes."""
+    e_f = float(calc.get_fermi_level())
+    eigs = [e for k in range(len(calc.get_ibz_k_points())) for e in calc.get_eigenvalues(kpt=k)]
+    return {"E_fermi_eV": e_f,
+            "highest_occupied_eV": float(max(e for e in eigs if e <= e_f)),
+            "lowest_unoccupied_eV": float(min(e for e in eigs if e > e_f))}
+
+
 def main(argv=None) -> None:
     """Parse the command line and work through the queue."""
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
@@ -236,6 +274,8 @@ def main(argv=None) -> None:
                    help="only sites within this in-plane distance of the dopant (Angstrom)")
     p.add_argument("--neb", nargs="*", default=[],
                    help="hops SURFACE:BRIDGE_SITE for CI-NEB, run after the surfaces")
+    p.add_argument("--backfill-levels", action="store_true",
+                   help="recompute the host SCF of finished surfaces that lack E_F and band edges")
     p.add_argument("--neb-after", type=int, default=None,
                    help="run the NEBs after this many surfaces instead of at the end")
     args = p.parse_args(argv)
@@ -246,7 +286,7 @@ def main(argv=None) -> None:
     for i, name in enumerate(args.surfaces):
         if i == neb_at:
             run_nebs(args, settings, ref)
-        Surface(name, args.out, args.work, settings, ref, args.radius).run()
+        Surface(name, args.out, args.work, settings, ref, args.radius, args.backfill_levels).run()
     if neb_at >= len(args.surfaces):
         run_nebs(args, settings, ref)
     log("queue finished")
