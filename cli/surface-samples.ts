@@ -10,6 +10,7 @@ import { parseLabelsCsv } from '../lib/formats/labels-csv';
 import { parsePoscar } from '../lib/formats/poscar';
 import { parseVolumetric } from '../lib/formats/volumetric';
 import { samplesFromExtraction } from '../lib/ml/from-extraction';
+import { hostLevelDescriptors, type HostLevels } from '../lib/ml/host-levels';
 import type { Sample } from '../lib/ml/types';
 import { matchLabelsToSites } from '../lib/surface/match-labels';
 
@@ -31,7 +32,7 @@ export function samplesFromSurfaceFolder(dir: string, settings: Partial<Extracti
   const extraction = extractSurface(structure, grid, settings);
   const metaFile = path.join(dir, 'meta.json');
   const meta = existsSync(metaFile)
-    ? (JSON.parse(readFileSync(metaFile, 'utf8')) as { E_slab_eV?: number; mu_Li_eV?: number })
+    ? (JSON.parse(readFileSync(metaFile, 'utf8')) as { E_slab_eV?: number; mu_Li_eV?: number } & HostLevels)
     : {};
   const labelsFile = path.join(dir, 'labels.csv');
   const binding = new Map<number, number>();
@@ -59,5 +60,5 @@ export function samplesFromSurfaceFolder(dir: string, settings: Partial<Extracti
       if (eb !== undefined) binding.set(m.site, eb);
     }
   }
-  return samplesFromExtraction(name, extraction, binding);
+  return samplesFromExtraction(name, extraction, binding, hostLevelDescriptors(meta, extraction.appliedShiftEv));
 }

@@ -21,6 +21,8 @@ export interface EpdiBatchSite {
   dopantDistanceA: number | null;
   mepV: number | null;
   eBindingEv: number | null;
+  /** Surface-level descriptors (e.g. host levels against the vacuum, lib/ml/host-levels.ts). */
+  descriptors?: Record<string, number>;
 }
 
 export interface EpdiBatchHeader {
@@ -92,6 +94,7 @@ export function samplesFromBatch(batch: { header: EpdiBatchHeader; potentials: F
       dopantDistanceAngstrom: s.dopantDistanceA ?? undefined,
       eBindingEv: s.eBindingEv ?? undefined,
       siteGroup: s.symmetryGroup === null ? undefined : groupKey(s.surfaceId, s.symmetryGroup),
+      descriptors: s.descriptors && Object.keys(s.descriptors).length ? s.descriptors : undefined,
       hopEnds: ends,
       hopEndsMepEv: ends && mepOfGroup.has(ends[0]) && mepOfGroup.has(ends[1]) ? (mepOfGroup.get(ends[0])! + mepOfGroup.get(ends[1])!) / 2 : undefined,
     };

@@ -7,12 +7,14 @@ const SADDLE_KINDS = new Set(['bridge']);
 /**
  * lib/ml samples from one surface's extraction: one sample per site, with its EPDI (eV, vacuum-aligned), MEP, nearest
  * dopant distance, symmetry group keys (the site's and, for bridges, those of the two hollows it joins), and the DFT
- * binding energy where `bindingEv` has one (keyed by site index).
+ * binding energy where `bindingEv` has one (keyed by site index). `surfaceDescriptors` (e.g. the host's levels,
+ * ./host-levels.ts) are given to every site.
  */
 export function samplesFromExtraction(
   surfaceId: string,
   extraction: SurfaceExtraction,
   bindingEv: ReadonlyMap<number, number>,
+  surfaceDescriptors: Record<string, number> = {},
 ): Sample[] {
   const groupKey = (i: number): string => `${surfaceId}#${extraction.sites[i].group}`;
   return extraction.sites.map((site, i) => {
@@ -31,6 +33,7 @@ export function samplesFromExtraction(
       siteGroup: groupKey(i),
       hopEnds: site.hollows && [groupKey(site.hollows[0]), groupKey(site.hollows[1])],
       hopEndsMepEv: site.hollows && (extraction.meps[site.hollows[0]] + extraction.meps[site.hollows[1]]) / 2,
+      descriptors: Object.keys(surfaceDescriptors).length ? { ...surfaceDescriptors } : undefined,
     };
   });
 }

@@ -21,3 +21,4 @@ export * from './dataset';
 export * from './backend';
 export * from './batch';
 export * from './from-extraction';
+export * from './host-levels';

@@ -154,6 +154,7 @@ export async function extractStoredSurface(
             settings: result.settings,
             settingsHash: result.settingsHash,
             vacuum: result.vacuum,
+            appliedShiftEv: result.appliedShiftEv,
             topXHeightA: result.topXHeightA,
             groupCount: result.groupCount,
             unmatchedLabels: summary.unmatchedLabels,
