@@ -12,6 +12,7 @@
 import { FormatError } from './errors';
 import { CappedGunzip, DEFAULT_MAX_DECOMPRESSED_BYTES, isGzip } from './gzip';
 import { parseFortranNumber } from './numbers';
+import { OutcarLevelsTracker, type OutcarLevels } from './outcar-levels';
 import { LineChunker } from './text';
 
 export interface IonicStepEnergies {
@@ -36,6 +37,8 @@ export interface OutcarSummary {
   reachedRequiredAccuracy: boolean;
   /** Whether the run printed its timing footer ("General timing and accounting"), i.e. ended normally. */
   finishedNormally: boolean;
+  /** Fermi level and the eigenvalues straddling it at the last printed step (./outcar-levels.ts). */
+  levels?: OutcarLevels;
 }
 
 const MARKERS =
@@ -50,6 +53,9 @@ export class OutcarScanner {
   private reached = false;
   private finished = false;
   private version?: string;
+  private readonly levels = new OutcarLevelsTracker();
+  /** Eigenvalue lines come after the first E-fermi line: only from there is the text split into lines. */
+  private levelsStarted = false;
 
   constructor(private readonly fileName?: string) {
     this.chunker = new LineChunker(1 << 24, fileName);
@@ -83,6 +89,10 @@ export class OutcarScanner {
       }
     }
     for (let i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', i + 1)) this.lineNo++;
+    if (text.includes('E-fermi') || this.levelsStarted) {
+      this.levelsStarted = true;
+      for (const line of text.split('\n')) this.levels.line(line);
+    }
   }
 
   private num(token: string, text: string, index: number): number {
@@ -112,6 +122,7 @@ export class OutcarScanner {
       freeEnergyEv: lastStep?.freeEnergyEv,
       reachedRequiredAccuracy: this.reached,
       finishedNormally: this.finished,
+      levels: this.levels.result(),
     };
   }
 }

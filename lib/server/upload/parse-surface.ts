@@ -8,7 +8,7 @@ import { inferHostComposition } from '@/lib/structure/composition';
 import { isFormatError, formatErrorMessage } from '@/lib/formats/errors';
 import { parsePoscar } from '@/lib/formats/poscar';
 import { parseVolumetricStream } from '@/lib/formats/volumetric';
-import { parseOutcarStream, requireFinalEnergy } from '@/lib/formats/outcar';
+import { parseOutcarStream, requireFinalEnergy, type OutcarSummary } from '@/lib/formats/outcar';
 import { gunzipCapped, isGzip } from '@/lib/formats/gzip';
 import { parseLabelsCsv } from '@/lib/formats/labels-csv';
 import { parseNebRun } from '@/lib/formats/neb';
@@ -190,12 +190,36 @@ async function readMeta(file: ReceivedFile): Promise<SurfaceMeta> {
   return parsed.data;
 }
 
-async function readOutcarEnergy(file: ReceivedFile): Promise<number> {
+async function readOutcar(file: ReceivedFile): Promise<OutcarSummary> {
   try {
-    const summary = await parseOutcarStream(createReadStream(file.tempPath, { highWaterMark: 4 << 20 }), {
+    return await parseOutcarStream(createReadStream(file.tempPath, { highWaterMark: 4 << 20 }), {
       fileName: file.path,
     });
+  } catch (err) {
+    throw asUploadError(err, file.path);
+  }
+}
+
+async function readOutcarEnergy(file: ReceivedFile): Promise<number> {
+  const summary = await readOutcar(file);
+  try {
     return requireFinalEnergy(summary, file.path);
+  } catch (err) {
+    throw asUploadError(err, file.path);
+  }
+}
+
+/** The host run: final energy and, in meta.json's names, its electronic levels (lib/ml/host-levels.ts). */
+async function readHostOutcar(file: ReceivedFile): Promise<{ eSlabEv: number; levels: Record<string, number> }> {
+  const summary = await readOutcar(file);
+  const levels: Record<string, number> = {};
+  if (summary.levels) {
+    levels.E_fermi_eV = summary.levels.fermiEv;
+    if (summary.levels.highestOccupiedEv !== undefined) levels.highest_occupied_eV = summary.levels.highestOccupiedEv;
+    if (summary.levels.lowestUnoccupiedEv !== undefined) levels.lowest_unoccupied_eV = summary.levels.lowestUnoccupiedEv;
+  }
+  try {
+    return { eSlabEv: requireFinalEnergy(summary, file.path), levels };
   } catch (err) {
     throw asUploadError(err, file.path);
   }
@@ -237,9 +261,11 @@ export async function parseSurfaceBundle(
   if (!structure) throw new UploadError(422, 'no_structure', `folder '${bundle.root || '.'}' has no structure`);
 
   const metaFile = one('meta');
-  const meta = metaFile ? await readMeta(fileOf(metaFile)) : {};
   const outcarFile = one('host-outcar');
-  const eSlabEv = outcarFile ? await readOutcarEnergy(fileOf(outcarFile)) : meta.E_slab_eV;
+  const hostRun = outcarFile ? await readHostOutcar(fileOf(outcarFile)) : undefined;
+  // The host OUTCAR's levels (E-fermi, band edges) fill in what meta.json does not state.
+  const meta: SurfaceMeta = { ...hostRun?.levels, ...(metaFile ? await readMeta(fileOf(metaFile)) : {}) };
+  const eSlabEv = hostRun ? hostRun.eSlabEv : meta.E_slab_eV;
 
   const labels: RawLabel[] = [];
   const labelsFile = one('labels');

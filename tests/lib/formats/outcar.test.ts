@@ -20,6 +20,15 @@ describe.skipIf(!hasShared)('real OUTCARs and vasprun.xml', () => {
     expect(o.energySigma0Ev).toBe(-0.23926528);
     expect(o.reachedRequiredAccuracy).toBe(false);
   });
+  // pymatgen (Debian python3-pymatgen): Outcar(...).efermi = -1.6481; Vasprun(vasprun.xml) eigenvalues of all k-points
+  // and spins: max at or below E_F -1.9827, min above -0.1021 (eigenvalue_band_properties: gap 1.8806, CBM, VBM).
+  test('MoS2 5x5 OUTCAR levels: E_F -1.6481, highest occupied -1.9827, lowest unoccupied -0.1021 (as pymatgen)', () => {
+    const o = parseOutcar(shared('mos2-5x5/mos2/pristine-mos2/OUTCAR'));
+    expect(o.levels).toEqual({ fermiEv: -1.6481, highestOccupiedEv: -1.9827, lowestUnoccupiedEv: -0.1021 });
+  });
+  test('MacroDensity OUTCAR.test: E_F 3.6671 as pymatgen reads it', () => {
+    expect(parseOutcar(shared('macrodensity/OUTCAR.test')).levels?.fermiEv).toBe(3.6671);
+  });
   test('MoS2 vasprun.xml: final e_fr_energy -400.80534586; e_0_energy taken from the last scstep (VASP writes 0)', () => {
     const v = parseVasprun(shared('mos2-5x5/mos2/pristine-mos2/vasprun.xml'));
     expect(v.ionicSteps).toBe(1);
@@ -27,6 +36,37 @@ describe.skipIf(!hasShared)('real OUTCARs and vasprun.xml', () => {
     expect(v.energySigma0Ev).toBe(-400.80534586);
     expect(v.sigma0FromLastScstep).toBe(true);
     expect(v.complete).toBe(true);
+  });
+});
+
+describe('OUTCAR levels (hand-made)', () => {
+  const block = (ef: string, rows: string[][]) =>
+    [
+      ` E-fermi :  ${ef}     XC(G=0):  -4.35     alpha+bet : -4.27`,
+      '',
+      ' spin component 1',
+      '',
+      ...rows.flatMap((r, k) => [
+        ` k-point     ${k + 1} :       0.0000    0.0000    0.0000`,
+        '  band No.  band energies     occupation ',
+        ...r,
+        '',
+      ]),
+      ' --------------------------------------------------------------------------------------------------------',
+      '      2     -9.0000      2.00000   (a table of another kind after the blocks)',
+    ].join('\n');
+  test('the last step counts; a semiconductor gives its band edges across k-points', () => {
+    const text = [
+      block('-1.0', [['      1     -3.0000      2.00000', '      2      1.0000      0.00000']]),
+      block('-1.5', [
+        ['      1     -2.5000      2.00000', '      2     -0.2000      0.00000'],
+        ['      1     -2.1000      2.00000', '      2     -0.4000      0.00000'],
+      ]),
+    ].join('\n');
+    expect(parseOutcar(text).levels).toEqual({ fermiEv: -1.5, highestOccupiedEv: -2.1, lowestUnoccupiedEv: -0.4 });
+  });
+  test('no E-fermi line, no levels', () => {
+    expect(parseOutcar(fixture('OUTCAR.steps')).levels).toBeUndefined();
   });
 });
 

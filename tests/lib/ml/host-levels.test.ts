@@ -31,7 +31,7 @@ describe('host level descriptors', () => {
       rangeEv: null,
       sites: [
         { ...site, id: 'a', name: 'T_M-0', descriptors: { acceptor_level_eV: -5.85 } },
-        { ...site, id: 'b', name: 'T_M-1', descriptors: {} },
+        { ...site, id: 'b', name: 'T_M-1', descriptors: {} as Record<string, number> },
       ],
     };
     const [a, b] = samplesFromBatch(parseEpdiBatch(encodeEpdiBatch(header, (d) => d.fill(0))));

@@ -1,0 +1,84 @@
+/**
+ * A host OUTCAR uploaded with a surface gives its electronic levels: the EPDI batch then carries the acceptor level
+ * against the vacuum, lowest unoccupied eigenvalue - vacuum level of the uploaded LOCPOT (known in closed form here).
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { writePoscar } from '@/lib/formats/poscar';
+import { writeVolumetric } from '@/lib/formats/volumetric';
+import { buildMX2Slab, exactVacuumLevel, sampleModelOnGrid, syntheticPotentialModel } from '../fixtures/synthetic';
+import { ctx, encodeForm, multipart, setupTempDatabase } from './helpers';
+
+const temp = setupTempDatabase();
+afterAll(() => temp.cleanup());
+
+const { POST: createDataset } = await import('@/app/api/datasets/route');
+const { POST: upload } = await import('@/app/api/datasets/[id]/uploads/route');
+const { GET: jobRoute } = await import('@/app/api/jobs/[id]/route');
+const { epdiBatch } = await import('@/lib/server/epdi-batch');
+const { parseEpdiBatch, samplesFromBatch } = await import('@/lib/ml/batch');
+
+const structure = buildMX2Slab({ phase: '2H', dopant: { species: 'V' } });
+const model = syntheticPotentialModel(structure, { offsetEv: 3.2 });
+
+/** A host run's last lines as VASP prints them: E-fermi, eigenvalues of two k-points, the final energy. */
+const OUTCAR = [
+  ' vasp.6.4.2 18Apr23 (build Apr 18 2023) complex',
+  ' E-fermi :  -1.5000     XC(G=0):  -4.3521     alpha+bet : -4.2672',
+  '',
+  ' k-point     1 :       0.0000    0.0000    0.0000',
+  '  band No.  band energies     occupation ',
+  '      1     -2.5000      2.00000',
+  '      2     -0.2000      0.00000',
+  '',
+  ' k-point     2 :       0.3333    0.0000    0.0000',
+  '  band No.  band energies     occupation ',
+  '      1     -2.1000      2.00000',
+  '      2     -0.4000      0.00000',
+  '',
+  ' ------------------------------------------------------------------',
+  '  FREE ENERGIE OF THE ION-ELECTRON SYSTEM (eV)',
+  '  free  energy   TOTEN  =      -188.00000000 eV',
+  '  energy  without entropy=     -188.00000000  energy(sigma->0) =     -188.00000000',
+  ' General timing and accounting informations for this job:',
+].join('\n');
+
+let datasetId = '';
+
+beforeAll(async () => {
+  const res = await createDataset(
+    new Request('http://x', { method: 'POST', body: JSON.stringify({ name: 'levels', settings: { pixels: 8 } }) }),
+  );
+  datasetId = (await res.json()).dataset.id;
+  const dims: [number, number, number] = [12, 12, 40];
+  const files: [string, string][] = [
+    ['MoS2-V/POSCAR', writePoscar(structure)],
+    ['MoS2-V/LOCPOT', writeVolumetric(structure, dims, [sampleModelOnGrid(model, dims).data])],
+    ['MoS2-V/OUTCAR', OUTCAR + '\n'],
+  ];
+  const { body, contentType } = await encodeForm(multipart(files));
+  const up = await upload(
+    new Request('http://x', { method: 'POST', headers: { 'content-type': contentType }, body }),
+    ctx({ id: datasetId }),
+  );
+  expect(up.status).toBe(201);
+  const jobId = (await up.json()).extractJobId;
+  for (let i = 0; i < 600; i++) {
+    const { job } = await (await jobRoute(new Request('http://x'), ctx({ id: jobId }))).json();
+    if (job.status === 'done') return;
+    if (job.status === 'failed') throw new Error(job.error);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}, 60_000);
+
+describe('host levels from a host OUTCAR', () => {
+  it('every sample carries acceptor level -0.4 eV and Fermi level -1.5 eV minus the LOCPOT vacuum level', async () => {
+    const samples = samplesFromBatch(parseEpdiBatch(await epdiBatch(datasetId)));
+    expect(samples.length).toBe(45);
+    const vacuum = exactVacuumLevel(model);
+    expect(vacuum).toBeCloseTo(3.2, 3);
+    for (const s of samples) {
+      expect(s.descriptors?.acceptor_level_eV).toBeCloseTo(-0.4 - vacuum, 3);
+      expect(s.descriptors?.fermi_level_eV).toBeCloseTo(-1.5 - vacuum, 3);
+    }
+  });
+});
