@@ -760,9 +760,9 @@ export function TrainingPanel({ datasetId, initialModels }: { datasetId: string;
         )}
         <div className="grid gap-4 md:grid-cols-3">
           <div className="flex items-end gap-2">
-            <label className="flex flex-1 flex-col">
+            <label className="flex min-w-0 flex-1 flex-col">
               <span className="text-xs text-slate-600">Saved on the server</span>
-              <select value={chosenServer} onChange={(e) => setChosenServer(e.target.value)} className="rounded border border-slate-300 px-2 py-1">
+              <select value={chosenServer} onChange={(e) => setChosenServer(e.target.value)} className="w-full min-w-0 rounded border border-slate-300 px-2 py-1">
                 <option value="">—</option>
                 {models.map((m) => (
                   <option key={m.id} value={m.id}>
@@ -788,9 +788,9 @@ export function TrainingPanel({ datasetId, initialModels }: { datasetId: string;
             </button>
           </div>
           <div className="flex items-end gap-2">
-            <label className="flex flex-1 flex-col">
+            <label className="flex min-w-0 flex-1 flex-col">
               <span className="text-xs text-slate-600">Saved in this browser</span>
-              <select value={chosenLocal} onChange={(e) => setChosenLocal(e.target.value)} className="rounded border border-slate-300 px-2 py-1">
+              <select value={chosenLocal} onChange={(e) => setChosenLocal(e.target.value)} className="w-full min-w-0 rounded border border-slate-300 px-2 py-1">
                 <option value="">—</option>
                 {localModels.map((m) => (
                   <option key={m.id} value={m.id}>

@@ -15,7 +15,7 @@ import { datasetRangeEv } from '@/lib/ml/image';
 import { fitModel, modelName, restoreModel, type MlContext, type ModelSpec, type TrainedModel } from '@/lib/ml/models';
 import { modelFromZip, modelToZip } from '@/lib/ml/persist';
 import { backboneProvider, type CachingBackboneProvider } from '@/lib/ml/provider';
-import { rankBySigma, suggestNext } from '@/lib/ml/active';
+import { rankBySigma, suggestNext, uncomputedSaddles } from '@/lib/ml/active';
 import { isLabelled, type Prediction, type Sample } from '@/lib/ml/types';
 import type { BackendInfo, ParityPoint, TrainOutcome, WorkerProgress, WorkerReply, WorkerRequest } from './training-protocol';
 
@@ -152,7 +152,7 @@ export function createTrainingEngine(post: (reply: WorkerReply, transfer?: Trans
     const evalSeconds = (performance.now() - t1) / 1000;
 
     // 3. What to compute next: unlabelled saddles by sigma (the model's own, or a descriptor GP's when it has none).
-    const pool = samples.filter((s) => s.isSaddle && !isLabelled(s));
+    const pool = uncomputedSaddles(samples);
     let next: Prediction[] = [];
     let nextRankedBy: string | null = null;
     if (pool.length) {

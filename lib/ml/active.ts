@@ -13,10 +13,26 @@ export function rankBySigma(predictions: readonly Prediction[]): Prediction[] {
   return [...predictions].sort((a, b) => (b.sigmaEv ?? 0) - (a.sigmaEv ?? 0));
 }
 
-/** Fit on the labelled samples and rank the unlabelled saddles. */
+/**
+ * Saddles worth computing: unlabelled, with no labelled symmetry twin (its label would already be theirs), one per
+ * symmetry group (equivalent saddles give the same answer).
+ */
+export function uncomputedSaddles(samples: readonly Sample[]): Sample[] {
+  const labelledGroups = new Set(samples.filter(isLabelled).map((s) => s.siteGroup).filter((g) => g !== undefined));
+  const seen = new Set<string>();
+  return samples.filter((s) => {
+    if (!s.isSaddle || isLabelled(s)) return false;
+    if (s.siteGroup === undefined) return true;
+    if (labelledGroups.has(s.siteGroup) || seen.has(s.siteGroup)) return false;
+    seen.add(s.siteGroup);
+    return true;
+  });
+}
+
+/** Fit on the labelled samples and rank the saddles still to compute. */
 export async function suggestNext(spec: ModelSpec, samples: readonly Sample[], ctx: MlContext, count = 10): Promise<Prediction[]> {
   const train = samples.filter(isLabelled);
-  const pool = samples.filter((s) => s.isSaddle && !isLabelled(s));
+  const pool = uncomputedSaddles(samples);
   const model = await fitModel(spec, train, ctx);
   try {
     return rankBySigma(await model.predict(pool)).slice(0, count);

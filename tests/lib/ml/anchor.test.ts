@@ -9,6 +9,7 @@ import {
   encodeEpdiBatch,
   fitModel,
   parseEpdiBatch,
+  uncomputedSaddles,
   restoreModel,
   samplesFromBatch,
   type LabelledSample,
@@ -124,5 +125,18 @@ describe('endpoint anchoring', () => {
     expect(a.siteGroup).toBe('S#4');
     expect(a.hopEnds).toBeUndefined();
     expect(b.hopEnds).toEqual(['S#4', 'S#5']);
+  });
+});
+
+describe('saddles to compute next', () => {
+  test('one per symmetry group, none whose group already has a label', () => {
+    const pool = [
+      ...train,
+      site('A/s01-twin', 'A', 2, undefined, [0, 1]), // group A#2 is labelled (A/s01)
+      site('A/new', 'A', 7, undefined, [0, 1]),
+      site('A/new-twin', 'A', 7, undefined, [0, 1]),
+      site('B/new', 'B', 8, undefined, [0, 1]),
+    ];
+    expect(uncomputedSaddles(pool).map((s) => s.id)).toEqual(['A/new', 'B/new']);
   });
 });
