@@ -3,7 +3,9 @@
  * plus a learnt excess, E_b(saddle) = (E_b(A) + E_b(B)) / 2 + Delta. Across surfaces E_b spans eV (a p-type dopant
  * binds Li 2 eV more strongly than the pristine host) while Delta, the local barrier part, spans tenths of an eV:
  * the potential image has to explain only Delta. Minima are predicted by their own symmetry group's label when it
- * is in training, else by their surface's mean minimum (else the mean of all training minima).
+ * is in training, else by their surface's mean minimum; on a surface without labelled minima, by a line of the
+ * surfaces' mean minimum against the host's acceptor level when the training surfaces give one (Li's electron goes
+ * to that level: doping moves it, and E_b with it, by eV), else by the mean of all training minima.
  *
  * Labels are looked up by symmetry group (`Sample.siteGroup`), so a bridge whose end hollow is not the labelled
  * representative of its group still finds its label. Only training labels are used, never a test sample's.
@@ -17,9 +19,19 @@ export interface AnchorTable {
   surfaces: Record<string, number>;
   /** Mean E_b (eV) of all training minima (of all training samples when there is no minimum). */
   overall: number;
+  /**
+   * Surface mean minimum against the host's acceptor level (eV against the vacuum, ./host-levels.ts), a line
+   * through the training surfaces; present when at least LEVEL_LINE_MIN_SURFACES of them have both.
+   */
+  levelLine?: { intercept: number; slope: number; residualStd: number };
+  /** Spread (std) of the surfaces' mean minima: the uncertainty of the 'overall' anchor (eV). */
+  surfaceSpread: number;
 }
 
-export type AnchorSource = 'endpoints' | 'group' | 'surface' | 'overall';
+export type AnchorSource = 'endpoints' | 'group' | 'surface' | 'acceptor-level' | 'overall';
+
+export const LEVEL_DESCRIPTOR = 'acceptor_level_eV';
+const LEVEL_LINE_MIN_SURFACES = 3;
 
 function meansByKey(
   samples: readonly LabelledSample[],
@@ -38,11 +50,49 @@ function meansByKey(
 export function buildAnchorTable(train: readonly LabelledSample[]): AnchorTable {
   const minima = train.filter((s) => !s.isSaddle);
   const pool = minima.length ? minima : train;
+  const surfaces = meansByKey(minima, (s) => s.surfaceId);
   return {
     groups: meansByKey(minima, (s) => s.siteGroup),
-    surfaces: meansByKey(minima, (s) => s.surfaceId),
+    surfaces,
     overall: pool.reduce((a, s) => a + s.eBindingEv, 0) / Math.max(pool.length, 1),
+    levelLine: fitLevelLine(minima, surfaces),
+    surfaceSpread: spread(Object.values(surfaces)),
   };
+}
+
+function spread(values: readonly number[]): number {
+  if (values.length < 2) return 0;
+  const mean = values.reduce((a, b) => a + b, 0) / values.length;
+  return Math.sqrt(values.reduce((a, v) => a + (v - mean) ** 2, 0) / (values.length - 1));
+}
+
+/** Least-squares line of the surfaces' mean minimum against their acceptor level. */
+function fitLevelLine(
+  minima: readonly LabelledSample[],
+  surfaceMeans: Record<string, number>,
+): AnchorTable['levelLine'] {
+  const level = new Map<string, number>();
+  for (const s of minima) {
+    const v = s.descriptors?.[LEVEL_DESCRIPTOR];
+    if (v !== undefined && Number.isFinite(v)) level.set(s.surfaceId, v);
+  }
+  const points = [...level].map(([surface, x]) => [x, surfaceMeans[surface]] as const);
+  if (points.length < LEVEL_LINE_MIN_SURFACES) return undefined;
+  const mx = points.reduce((a, [x]) => a + x, 0) / points.length;
+  const my = points.reduce((a, [, y]) => a + y, 0) / points.length;
+  const sxx = points.reduce((a, [x]) => a + (x - mx) ** 2, 0);
+  if (sxx < 1e-12) return undefined;
+  const slope = points.reduce((a, [x, y]) => a + (x - mx) * (y - my), 0) / sxx;
+  const intercept = my - slope * mx;
+  const rss = points.reduce((a, [x, y]) => a + (y - intercept - slope * x) ** 2, 0);
+  return { intercept, slope, residualStd: Math.sqrt(rss / (points.length - 2)) };
+}
+
+/** Uncertainty (eV) of an anchor beyond the spread of sites within a surface. */
+export function anchorSpread(source: AnchorSource, table: AnchorTable): number {
+  if (source === 'acceptor-level') return table.levelLine?.residualStd ?? table.surfaceSpread;
+  if (source === 'overall') return table.surfaceSpread;
+  return 0;
 }
 
 /** The anchor energy (eV) of a sample and where it came from. */
@@ -55,6 +105,9 @@ export function anchorOf(sample: Sample, table: AnchorTable): { anchorEv: number
     return { anchorEv: table.groups[sample.siteGroup], source: 'group' };
   const surface = table.surfaces[sample.surfaceId];
   if (surface !== undefined) return { anchorEv: surface, source: 'surface' };
+  const level = sample.descriptors?.[LEVEL_DESCRIPTOR];
+  if (table.levelLine && level !== undefined && Number.isFinite(level))
+    return { anchorEv: table.levelLine.intercept + table.levelLine.slope * level, source: 'acceptor-level' };
   return { anchorEv: table.overall, source: 'overall' };
 }
 

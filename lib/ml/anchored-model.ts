@@ -6,7 +6,7 @@
  * model predicts exactly as the trained one.
  */
 import type * as tf from '@tensorflow/tfjs';
-import { anchoredSaddles, anchorOf, buildAnchorTable, type AnchorTable } from './anchor';
+import { anchoredSaddles, anchorOf, anchorSpread, buildAnchorTable, type AnchorTable } from './anchor';
 import type { MlContext, ModelSpec, ModelState, TrainedModel } from './models';
 import type { LabelledSample, Prediction, Sample } from './types';
 
@@ -96,11 +96,16 @@ function anchoredImpl(params: AnchoredParams, inner: TrainedModel | undefined): 
         : new Map(saddles.map((s) => [s.id, { id: s.id, meanEv: params.deltaMean, sigmaEv: params.deltaStd }]));
       return samples.map((s): Prediction => {
         const { anchorEv, source } = anchorOf(s, params.anchor);
+        const extra = anchorSpread(source, params.anchor);
         if (s.isSaddle) {
           const d = deltas.get(s.id)!;
-          return { id: s.id, meanEv: anchorEv + d.meanEv, sigmaEv: d.sigmaEv };
+          return {
+            id: s.id,
+            meanEv: anchorEv + d.meanEv,
+            sigmaEv: d.sigmaEv === undefined ? undefined : Math.hypot(d.sigmaEv, extra),
+          };
         }
-        return { id: s.id, meanEv: anchorEv, sigmaEv: source === 'group' ? 0 : params.minimaStd };
+        return { id: s.id, meanEv: anchorEv, sigmaEv: source === 'group' ? 0 : Math.hypot(params.minimaStd, extra) };
       });
     },
     async params() {

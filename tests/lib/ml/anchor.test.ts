@@ -128,6 +128,31 @@ describe('endpoint anchoring', () => {
   });
 });
 
+describe('anchors of a surface without labelled minima', () => {
+  // Mean minima on the line E = 1.2 * level + 5.3: levels -4.3, -5.9, -5.0 eV give 0.14, -1.78, -0.70 eV.
+  const withLevel = (s: Sample, level: number): Sample => ({ ...s, descriptors: { acceptor_level_eV: level } });
+  const surfaces = [
+    withLevel(site('P/m0', 'P', 0, 0.14), -4.3),
+    withLevel(site('Q/m0', 'Q', 0, -1.78), -5.9),
+    withLevel(site('R/m0', 'R', 0, -0.7), -5.0),
+  ] as LabelledSample[];
+
+  test('come from the line of surface mean minima against the acceptor level', () => {
+    const table = buildAnchorTable(surfaces);
+    expect(table.levelLine?.slope).toBeCloseTo(1.2, 10);
+    expect(table.levelLine?.residualStd).toBeCloseTo(0, 10);
+    expect(anchorOf(withLevel(site('N/m0', 'N', 0, undefined), -5.5), table)).toEqual({
+      anchorEv: expect.closeTo(-1.3, 10),
+      source: 'acceptor-level',
+    });
+    expect(anchorOf(site('N/m0', 'N', 0, undefined), table).source).toBe('overall');
+  });
+
+  test('need three surfaces with a level', () => {
+    expect(buildAnchorTable(surfaces.slice(0, 2)).levelLine).toBeUndefined();
+  });
+});
+
 describe('saddles to compute next', () => {
   test('one per symmetry group, none whose group already has a label', () => {
     const pool = [
