@@ -2,9 +2,18 @@
  * Gaussian-process regression on standardised descriptors: one length scale (on standardised inputs, scaled by
  * sqrt(d)), RBF or Matern 5/2 kernel, signal variance profiled out in closed form, length scale and noise ratio chosen
  * by maximum marginal likelihood on a grid. One eigendecomposition per length scale serves every noise ratio.
+ * Predictive variances are widened when leave-one-out residuals show them too narrow (looVarianceScale).
  * Cost: O(n^3) per grid length scale; fine for a few hundred samples.
  */
-import { applyStandardiser, fitStandardiser, fromEigen, projectOnEigen, symEigen, type Matrix, type Standardiser } from './linalg';
+import {
+  applyStandardiser,
+  fitStandardiser,
+  fromEigen,
+  projectOnEigen,
+  symEigen,
+  type Matrix,
+  type Standardiser,
+} from './linalg';
 
 export type GpKernel = 'rbf' | 'matern52';
 
@@ -26,6 +35,8 @@ export interface GpModel {
   eigValues: Float64Array;
   eigVectors: Float64Array;
   logMarginalLikelihood: number;
+  /** Factor (>= 1) applied to the marginal-likelihood signal variance by the leave-one-out check. */
+  looVarianceScale?: number;
 }
 
 export interface GpOptions {
@@ -74,7 +85,8 @@ export function fitGp(x: Matrix, y: ArrayLike<number>, opts: GpOptions = {}): Gp
       d2[j * n + i] = v;
     }
   const scale = Math.sqrt(Math.max(d, 1));
-  let best: { lml: number; ls: number; g: number; vals: Float64Array; vecs: Float64Array; uy: Float64Array } | undefined;
+  let best:
+    { lml: number; ls: number; g: number; vals: Float64Array; vecs: Float64Array; uy: Float64Array } | undefined;
   for (const mult of opts.lengthGrid ?? DEFAULT_LENGTHS) {
     const ls = mult * scale;
     const k = new Float64Array(n * n);
@@ -104,6 +116,7 @@ export function fitGp(x: Matrix, y: ArrayLike<number>, opts: GpOptions = {}): Gp
     quad += uy[q] * c[q];
   }
   const alpha = fromEigen(eig, c);
+  const varianceScale = looVarianceScale(eig, g, alpha, quad / n);
   return {
     kernel,
     standardiser,
@@ -113,12 +126,37 @@ export function fitGp(x: Matrix, y: ArrayLike<number>, opts: GpOptions = {}): Gp
     yMean,
     lengthScale: best.ls,
     noiseRatio: g,
-    signalVar: quad / n,
+    signalVar: (quad / n) * varianceScale,
+    looVarianceScale: varianceScale,
     alpha,
     eigValues: vals,
     eigVectors: vecs,
     logMarginalLikelihood: best.lml,
   };
+}
+
+/**
+ * Leave-one-out recalibration (Rasmussen & Williams, GPML section 5.4.2): the LOO residual of sample i is
+ * alpha_i / [(K + gI)^-1]_ii and its predictive variance signalVar / [(K + gI)^-1]_ii. When the mean square of the
+ * standardised LOO residuals exceeds 1 (too confident, as maximum likelihood tends to be on a handful of samples),
+ * the variance is scaled up by it; never down.
+ */
+function looVarianceScale(
+  eig: { values: Float64Array; vectors: Float64Array; n: number },
+  g: number,
+  alpha: Float64Array,
+  signalVar: number,
+): number {
+  const { n, values, vectors } = eig;
+  if (signalVar <= 0) return 1;
+  let z2 = 0;
+  for (let i = 0; i < n; i++) {
+    let inv = 0;
+    for (let k = 0; k < n; k++) inv += vectors[i * n + k] ** 2 / (values[k] + g);
+    const residual = alpha[i] / inv;
+    z2 += (residual * residual * inv) / signalVar;
+  }
+  return Math.max(1, z2 / n);
 }
 
 /** Predictive mean and standard deviation of a new noisy observation (target units). */
