@@ -6,15 +6,12 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { findSites } from '@/lib/surface';
 import { syntheticBindingEnergy, syntheticPotentialModel } from '../fixtures/synthetic';
-import { ctx, encodeForm, multipart, setupTempDatabase } from './helpers';
+import { datasetWithSurfaces, setupTempDatabase } from './helpers';
 import { smallSurfaceFiles } from './surface-files';
 
 const temp = setupTempDatabase();
 afterAll(() => temp.cleanup());
 
-const { POST: createDataset } = await import('@/app/api/datasets/route');
-const { POST: upload } = await import('@/app/api/datasets/[id]/uploads/route');
-const { GET: jobRoute } = await import('@/app/api/jobs/[id]/route');
 const { trainDefaultModel } = await import('@/lib/server/default-model');
 const { db } = await import('@/lib/server/db');
 
@@ -57,26 +54,7 @@ const data = anchoredLabels();
 let datasetId = '';
 
 beforeAll(async () => {
-  const res = await createDataset(
-    new Request('http://x', {
-      method: 'POST',
-      body: JSON.stringify({ name: 'default model', settings: { pixels: 16 } }),
-    }),
-  );
-  datasetId = (await res.json()).dataset.id;
-  const { body, contentType } = await encodeForm(multipart(data.files));
-  const up = await upload(
-    new Request('http://x', { method: 'POST', headers: { 'content-type': contentType }, body }),
-    ctx({ id: datasetId }),
-  );
-  expect(up.status).toBe(201);
-  const jobId = (await up.json()).extractJobId;
-  for (let i = 0; i < 1200; i++) {
-    const { job } = await (await jobRoute(new Request('http://x'), ctx({ id: jobId }))).json();
-    if (job.status === 'done') return;
-    if (job.status === 'failed') throw new Error(job.error);
-    await new Promise((r) => setTimeout(r, 100));
-  }
+  datasetId = await datasetWithSurfaces('default model', data.files, { pixels: 16 });
 }, 120_000);
 
 describe('default model of a dataset', () => {

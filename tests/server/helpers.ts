@@ -47,3 +47,35 @@ export function ctx<T extends Record<string, string>>(params: T): { params: Prom
 }
 
 export const fixturesDir = path.join(repoRoot, 'tests', 'fixtures');
+
+/**
+ * Create a dataset, upload surface files into it and wait for the extraction job; returns the dataset id. Imports
+ * the routes lazily, so call it after setupTempDatabase.
+ */
+export async function datasetWithSurfaces(
+  name: string,
+  files: [string, string][],
+  settings: Record<string, unknown> = {},
+): Promise<string> {
+  const { POST: createDataset } = await import('@/app/api/datasets/route');
+  const { POST: upload } = await import('@/app/api/datasets/[id]/uploads/route');
+  const { GET: jobRoute } = await import('@/app/api/jobs/[id]/route');
+  const created = await createDataset(
+    new Request('http://x', { method: 'POST', body: JSON.stringify({ name, settings }) }),
+  );
+  const datasetId = (await created.json()).dataset.id as string;
+  const { body, contentType } = await encodeForm(multipart(files));
+  const up = await upload(
+    new Request('http://x', { method: 'POST', headers: { 'content-type': contentType }, body }),
+    ctx({ id: datasetId }),
+  );
+  if (up.status !== 201) throw new Error(`upload answered ${up.status}: ${await up.text()}`);
+  const jobId = (await up.json()).extractJobId as string;
+  for (let i = 0; i < 1200; i++) {
+    const { job } = await (await jobRoute(new Request('http://x'), ctx({ id: jobId }))).json();
+    if (job.status === 'done') return datasetId;
+    if (job.status === 'failed') throw new Error(`extraction failed: ${job.error}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error('extraction did not finish');
+}

@@ -6,14 +6,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { writePoscar } from '@/lib/formats/poscar';
 import { writeVolumetric } from '@/lib/formats/volumetric';
 import { buildMX2Slab, exactVacuumLevel, sampleModelOnGrid, syntheticPotentialModel } from '../fixtures/synthetic';
-import { ctx, encodeForm, multipart, setupTempDatabase } from './helpers';
+import { datasetWithSurfaces, setupTempDatabase } from './helpers';
 
 const temp = setupTempDatabase();
 afterAll(() => temp.cleanup());
 
-const { POST: createDataset } = await import('@/app/api/datasets/route');
-const { POST: upload } = await import('@/app/api/datasets/[id]/uploads/route');
-const { GET: jobRoute } = await import('@/app/api/jobs/[id]/route');
 const { epdiBatch } = await import('@/lib/server/epdi-batch');
 const { parseEpdiBatch, samplesFromBatch } = await import('@/lib/ml/batch');
 
@@ -45,29 +42,13 @@ const OUTCAR = [
 let datasetId = '';
 
 beforeAll(async () => {
-  const res = await createDataset(
-    new Request('http://x', { method: 'POST', body: JSON.stringify({ name: 'levels', settings: { pixels: 8 } }) }),
-  );
-  datasetId = (await res.json()).dataset.id;
   const dims: [number, number, number] = [12, 12, 40];
   const files: [string, string][] = [
     ['MoS2-V/POSCAR', writePoscar(structure)],
     ['MoS2-V/LOCPOT', writeVolumetric(structure, dims, [sampleModelOnGrid(model, dims).data])],
     ['MoS2-V/OUTCAR', OUTCAR + '\n'],
   ];
-  const { body, contentType } = await encodeForm(multipart(files));
-  const up = await upload(
-    new Request('http://x', { method: 'POST', headers: { 'content-type': contentType }, body }),
-    ctx({ id: datasetId }),
-  );
-  expect(up.status).toBe(201);
-  const jobId = (await up.json()).extractJobId;
-  for (let i = 0; i < 600; i++) {
-    const { job } = await (await jobRoute(new Request('http://x'), ctx({ id: jobId }))).json();
-    if (job.status === 'done') return;
-    if (job.status === 'failed') throw new Error(job.error);
-    await new Promise((r) => setTimeout(r, 100));
-  }
+  datasetId = await datasetWithSurfaces('levels', files, { pixels: 8 });
 }, 60_000);
 
 describe('host levels from a host OUTCAR', () => {
