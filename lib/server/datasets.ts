@@ -3,6 +3,7 @@ import { Prisma } from '@prisma/client';
 import { extractionSettingsSchema, resolveSettings, type ExtractionSettings } from '@/lib/epdi/settings';
 import { formula, type Structure } from '@/lib/structure/structure';
 import { db } from './db';
+import { storedSurfaceLevels } from './host-levels';
 import { HttpError } from './http';
 
 /** A dataset's extraction settings: lib/epdi's, with its defaults for anything not given. */
@@ -114,6 +115,9 @@ export interface SurfaceRow {
   siteCount: number;
   labelCount: number;
   nebCount: number;
+  /** Host levels against the vacuum (eV), when meta.json or the host OUTCAR gave them. */
+  fermiLevelEv: number | null;
+  acceptorLevelEv: number | null;
   createdAt: string;
 }
 
@@ -129,6 +133,8 @@ export async function listSurfaces(datasetId: string): Promise<SurfaceRow[]> {
       dopant: true,
       structureJson: true,
       labelsJson: true,
+      metaJson: true,
+      extractionJson: true,
       createdAt: true,
       grids: { select: { nx: true, ny: true, nz: true }, where: { kind: 'potential' }, take: 1 },
       _count: { select: { sites: true, nebRuns: true } },
@@ -137,6 +143,7 @@ export async function listSurfaces(datasetId: string): Promise<SurfaceRow[]> {
   return rows.map((r) => {
     const structure = JSON.parse(r.structureJson) as Pick<Structure, 'species'>;
     const grid = r.grids[0];
+    const levels = storedSurfaceLevels(r);
     return {
       id: r.id,
       name: r.name,
@@ -150,6 +157,8 @@ export async function listSurfaces(datasetId: string): Promise<SurfaceRow[]> {
       siteCount: r._count.sites,
       labelCount: (JSON.parse(r.labelsJson) as unknown[]).length,
       nebCount: r._count.nebRuns,
+      fermiLevelEv: levels.fermi_level_eV ?? null,
+      acceptorLevelEv: levels.acceptor_level_eV ?? null,
       createdAt: r.createdAt.toISOString(),
     };
   });

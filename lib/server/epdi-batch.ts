@@ -1,20 +1,11 @@
 import { encodeEpdiBatch, parseEpdiBatch, type EpdiBatchHeader } from '@/lib/ml/batch';
-import { hostLevelDescriptors, type HostLevels } from '@/lib/ml/host-levels';
 import { db } from './db';
+import { storedSurfaceLevels } from './host-levels';
 import { datasetSettingsSchema } from './datasets';
 import { datasetEpdiRange, epdiValues } from './sites';
 
 export type { EpdiBatchHeader, EpdiBatchSite } from '@/lib/ml/batch';
 export { parseEpdiBatch };
-
-/** Host levels against the vacuum, from meta.json and the vacuum shift applied at extraction. */
-function surfaceDescriptors(surface: { metaJson: string; extractionJson: string | null }): Record<string, number> {
-  const extraction = surface.extractionJson
-    ? (JSON.parse(surface.extractionJson) as { appliedShiftEv?: number; vacuum?: { shiftEv?: number } })
-    : null;
-  const shift = extraction?.appliedShiftEv ?? extraction?.vacuum?.shiftEv;
-  return shift === undefined ? {} : hostLevelDescriptors(JSON.parse(surface.metaJson) as HostLevels, shift);
-}
 
 function hopEndGroups(
   hop: { fromSite: { symmetryGroup: number | null }; toSite: { symmetryGroup: number | null } } | undefined,
@@ -74,7 +65,7 @@ export async function epdiBatch(datasetId: string): Promise<Uint8Array> {
       dopantDistanceA: r.dopantDistanceA,
       mepV: r.mepV,
       eBindingEv: r.labels[0]?.eBindingEv ?? null,
-      descriptors: surfaceDescriptors(r.surface),
+      descriptors: storedSurfaceLevels(r.surface),
     })),
   };
   return encodeEpdiBatch(header, (data) => rows.forEach((r, i) => data.set(epdiValues(r.epdi!), i * pixels * pixels)));

@@ -13,6 +13,7 @@ afterAll(() => temp.cleanup());
 
 const { epdiBatch } = await import('@/lib/server/epdi-batch');
 const { parseEpdiBatch, samplesFromBatch } = await import('@/lib/ml/batch');
+const { listSurfaces } = await import('@/lib/server/datasets');
 
 const structure = buildMX2Slab({ phase: '2H', dopant: { species: 'V' } });
 const model = syntheticPotentialModel(structure, { offsetEv: 3.2 });
@@ -61,5 +62,11 @@ describe('host levels from a host OUTCAR', () => {
       expect(s.descriptors?.acceptor_level_eV).toBeCloseTo(-0.4 - vacuum, 3);
       expect(s.descriptors?.fermi_level_eV).toBeCloseTo(-1.5 - vacuum, 3);
     }
+  });
+
+  it('the dataset table lists the same levels', async () => {
+    const [row] = await listSurfaces(datasetId);
+    expect(row.acceptorLevelEv).toBeCloseTo(-0.4 - exactVacuumLevel(model), 3);
+    expect(row.fermiLevelEv).toBeCloseTo(-1.5 - exactVacuumLevel(model), 3);
   });
 });

@@ -60,13 +60,25 @@ export default async function DatasetPage({ params }: { params: Promise<{ id: st
                 <th className="px-3 py-2">Sites</th>
                 <th className="px-3 py-2">Labels</th>
                 <th className="px-3 py-2">NEB runs</th>
+                <th className="px-3 py-2" title="Host Fermi level against the vacuum (meta.json or host OUTCAR)">
+                  E_F (eV)
+                </th>
+                <th
+                  className="px-3 py-2"
+                  title="Lowest unoccupied host level against the vacuum: where Li's electron goes"
+                >
+                  Acceptor level (eV)
+                </th>
               </tr>
             </thead>
             <tbody>
               {surfaces.map((row) => (
                 <tr key={row.id} className="border-t border-slate-100">
                   <td className="px-3 py-2 font-medium">
-                    <Link href={`/datasets/${dataset.id}/surfaces/${row.id}`} className="text-indigo-700 hover:underline">
+                    <Link
+                      href={`/datasets/${dataset.id}/surfaces/${row.id}`}
+                      className="text-indigo-700 hover:underline"
+                    >
                       {row.name}
                     </Link>
                   </td>
@@ -80,6 +92,8 @@ export default async function DatasetPage({ params }: { params: Promise<{ id: st
                   <td className="px-3 py-2">{row.siteCount}</td>
                   <td className="px-3 py-2">{row.labelCount}</td>
                   <td className="px-3 py-2">{row.nebCount}</td>
+                  <td className="px-3 py-2 font-mono">{row.fermiLevelEv?.toFixed(2) ?? '—'}</td>
+                  <td className="px-3 py-2 font-mono">{row.acceptorLevelEv?.toFixed(2) ?? '—'}</td>
                 </tr>
               ))}
             </tbody>
