@@ -11,6 +11,7 @@ afterAll(() => temp.cleanup());
 
 const { importFolders } = await import('@/lib/server/import-folder');
 const { db } = await import('@/lib/server/db');
+const { levelCorrelation } = await import('@/lib/server/level-correlation');
 
 const demoDir = path.resolve(__dirname, '..', '..', 'data', 'demo');
 /** Surfaces whose host calculation has finished: POSCAR, LOCPOT.gz and meta.json all written. */
@@ -80,15 +81,61 @@ describe('the DFT demo dataset (scripts/dft output)', () => {
     expect(await db.site.count()).toBe(45);
   });
 
-  it.each(nebRuns)('%s: the CI-NEB run %s imports with the energies and saddle of its summary.json', async (name, bridge) => {
-    const summary = JSON.parse(readFileSync(path.join(demoDir, name, 'neb', bridge, 'summary.json'), 'utf8')) as NebSummary;
-    const { surfaces: stored } = await importFolders(`demo neb ${name} ${bridge}`, [path.join(demoDir, name)]);
-    const run = await db.nebRun.findFirstOrThrow({ where: { surfaceId: stored[0].id, name: { contains: bridge } } });
-    const images = JSON.parse(run.imagesJson) as { index: number; s: number; energyEv: number; li: number[] | null }[];
-    expect(images.map((i) => i.energyEv)).toEqual(summary.energies_eV.map((e) => expect.closeTo(e, 5)));
-    const saddle = images[summary.saddle_image];
-    saddle.li!.forEach((v, k) => expect(v).toBeCloseTo(summary.saddle_xyz_A[k], 3));
-    expect(images[0].s).toBe(0);
-    expect(images[images.length - 1].s).toBeCloseTo(1, 12);
+  it.each(nebRuns)(
+    '%s: the CI-NEB run %s imports with the energies and saddle of its summary.json',
+    async (name, bridge) => {
+      const summary = JSON.parse(
+        readFileSync(path.join(demoDir, name, 'neb', bridge, 'summary.json'), 'utf8'),
+      ) as NebSummary;
+      const { surfaces: stored } = await importFolders(`demo neb ${name} ${bridge}`, [path.join(demoDir, name)]);
+      const run = await db.nebRun.findFirstOrThrow({ where: { surfaceId: stored[0].id, name: { contains: bridge } } });
+      const images = JSON.parse(run.imagesJson) as {
+        index: number;
+        s: number;
+        energyEv: number;
+        li: number[] | null;
+      }[];
+      expect(images.map((i) => i.energyEv)).toEqual(summary.energies_eV.map((e) => expect.closeTo(e, 5)));
+      const saddle = images[summary.saddle_image];
+      saddle.li!.forEach((v, k) => expect(v).toBeCloseTo(summary.saddle_xyz_A[k], 3));
+      expect(images[0].s).toBe(0);
+      expect(images[images.length - 1].s).toBeCloseTo(1, 12);
+    },
+  );
+
+  it('mean E_b of the minima follows the host acceptor level across the demo surfaces', async () => {
+    const withLevels = surfaces.filter(
+      (name) => 'lowest_unoccupied_eV' in JSON.parse(readFileSync(path.join(demoDir, name, 'meta.json'), 'utf8')),
+    );
+    expect(withLevels.length).toBeGreaterThanOrEqual(3);
+    const { datasetId } = await importFolders(
+      'demo levels',
+      withLevels.map((name) => path.join(demoDir, name)),
+    );
+    const trend = await levelCorrelation(datasetId);
+    // Expected from the files alone: meta.json's level (GPAW's potential is zero in the vacuum, so the app's vacuum
+    // shift is a few meV at most) and the mean E_b of the labels.csv rows that are not bridges.
+    const expected = withLevels.map((name) => {
+      const meta = JSON.parse(readFileSync(path.join(demoDir, name, 'meta.json'), 'utf8'));
+      const rows = Papa.parse<LabelCsvRow>(readFileSync(path.join(demoDir, name, 'labels.csv'), 'utf8'), {
+        header: true,
+        dynamicTyping: true,
+        skipEmptyLines: true,
+      }).data.filter((r) => r.kind !== 'bridge');
+      return {
+        name,
+        level: meta.lowest_unoccupied_eV as number,
+        mean: rows.reduce((a, r) => a + r.E_b_eV, 0) / rows.length,
+      };
+    });
+    expect(trend.surfaces.map((s) => s.surface)).toEqual(withLevels);
+    trend.surfaces.forEach((s, i) => {
+      expect(s.acceptorLevelEv).toBeCloseTo(expected[i].level, 1);
+      expect(s.meanMinimumEv).toBeCloseTo(expected[i].mean, 6);
+    });
+    // The physics the anchored models rely on: E_b moves about one to one with the level (Li's electron goes there).
+    expect(trend.fit!.pearsonR).toBeGreaterThan(0.8);
+    expect(trend.fit!.slope).toBeGreaterThan(0.5);
+    expect(trend.fit!.slope).toBeLessThan(1.5);
   });
 });

@@ -5,6 +5,8 @@ import { UploadPanel } from '@/components/UploadPanel';
 import { DeleteDatasetButton } from '@/components/DeleteDatasetButton';
 import { MepScatter } from '@/components/MepScatter';
 import { mepCorrelation } from '@/lib/server/mep-correlation';
+import { levelCorrelation } from '@/lib/server/level-correlation';
+import { LevelTrend } from '@/components/LevelTrend';
 
 export const dynamic = 'force-dynamic';
 
@@ -12,7 +14,11 @@ export default async function DatasetPage({ params }: { params: Promise<{ id: st
   const { id } = await params;
   const dataset = await getDataset(id);
   if (!dataset) notFound();
-  const [surfaces, correlation] = await Promise.all([listSurfaces(id), mepCorrelation(id)]);
+  const [surfaces, correlation, levels] = await Promise.all([
+    listSurfaces(id),
+    mepCorrelation(id),
+    levelCorrelation(id),
+  ]);
   const s = dataset.settings;
   return (
     <div className="space-y-8">
@@ -110,6 +116,18 @@ export default async function DatasetPage({ params }: { params: Promise<{ id: st
           chalcogen plane) against the DFT binding energy there, per host family: the paper&apos;s first finding.
         </p>
         <MepScatter hosts={correlation} />
+      </section>
+
+      <section aria-labelledby="level-heading">
+        <h2 id="level-heading" className="mb-2 text-lg font-semibold">
+          Acceptor level vs binding energy
+        </h2>
+        <p className="mb-2 max-w-3xl text-sm text-slate-600">
+          Li gives its electron to the host&apos;s lowest unoccupied level (the conduction band of a pristine host, the
+          hole of a p-doped one), so doping moves E_b on the whole surface by eV while the potential around a site
+          barely changes. Anchored models use this line for a surface without labelled minima.
+        </p>
+        <LevelTrend data={levels} />
       </section>
 
       <UploadPanel datasetId={dataset.id} />
