@@ -678,11 +678,11 @@ export function TrainingPanel({ datasetId, initialModels }: { datasetId: string;
           <div>
             <h3 className="font-semibold">Compute these next</h3>
             {outcome.next.length === 0 ? (
-              <p className="text-slate-600">Every saddle of this dataset is labelled.</p>
+              <p className="text-slate-600">Every saddle of this dataset is labelled, itself or through a symmetry twin.</p>
             ) : (
               <>
                 <p className="text-xs text-slate-600">
-                  Unlabelled saddles with the largest predictive σ ({outcome.nextRankedBy === outcome.model ? outcome.model : `${outcome.nextRankedBy}, since ${outcome.model} gives no σ`}): an NEB there
+                  Unlabelled saddles (one per symmetry group, none with a labelled twin) with the largest predictive σ ({outcome.nextRankedBy === outcome.model ? outcome.model : `${outcome.nextRankedBy}, since ${outcome.model} gives no σ`}): an NEB there
                   teaches the model most.
                 </p>
                 <table aria-label="Compute these next" className="mt-1 w-full border border-slate-200">
