@@ -2,8 +2,9 @@
 
 Writes data/demo/<surface>/neb/<bridge>/00..06/ (POSCAR of slab + Li and `energy`: total
 energy in eV) and summary.json comparing the NEB saddle with the bridge height-scan energy.
-Inner-image Li positions are checkpointed after every optimiser step (.progress.json), so a
-rerun continues from the last step.
+Inner-image Li positions and the optimiser's Hessian block of the Li coordinates are
+checkpointed after every optimiser step (.progress.json), so a rerun continues from the last
+step with what BFGS had learnt.
 """
 import os
 import time
@@ -27,6 +28,29 @@ MAX_STEPS = 60
 """Most optimiser steps of one NEB run (per launch)."""
 SPRING_EV_A2 = 0.1
 """NEB spring constant (eV/Angstrom^2)."""
+
+
+def moving_indices(n_atoms: int, n_inner: int = N_INNER) -> "list[int]":
+    """Indices of the inner images' Li coordinates (Li is each image's last atom) in the NEB's flat coordinates."""
+    return [3 * (i * n_atoms + n_atoms - 1) + c for i in range(n_inner) for c in range(3)]
+
+
+def bfgs_state(opt: BFGS, idx: "list[int]") -> "dict | None":
+    """The part of a BFGS state that moves: the Hessian block, positions and forces of the free coordinates.
+    With every other atom fixed (zero force, zero step) the rest of the Hessian stays at its initial diagonal."""
+    if opt.H is None:
+        return None
+    return {"H": opt.H[np.ix_(idx, idx)].tolist(), "r0": opt.r0[idx].tolist(), "f0": opt.f0[idx].tolist()}
+
+
+def restore_bfgs(opt: BFGS, state: dict, idx: "list[int]", positions: np.ndarray) -> None:
+    """Put a saved BFGS state back, so a resumed optimisation continues with its Hessian instead of restarting."""
+    opt.H = opt.H0.copy()
+    opt.H[np.ix_(idx, idx)] = np.array(state["H"])
+    opt.r0 = positions.ravel().copy()
+    opt.r0[idx] = state["r0"]
+    opt.f0 = np.zeros_like(opt.r0)
+    opt.f0[idx] = state["f0"]
 
 
 def _site_record(surface, name: str) -> dict:
@@ -97,9 +121,13 @@ def run_hop(surface, bridge_name: str, log) -> None:
 
     neb = NEB(images, climb=True, k=SPRING_EV_A2)
     opt = BFGS(neb, maxstep=0.1, logfile=os.path.join(work, "bfgs.log"))
+    idx = moving_indices(len(images[0]))
+    if ckpt.get("bfgs"):
+        restore_bfgs(opt, ckpt["bfgs"], idx, neb.get_positions())
 
     def checkpoint() -> None:
         ckpt["inner"] = [img.positions[-1].tolist() for img in images[1:-1]]
+        ckpt["bfgs"] = bfgs_state(opt, idx)
         ckpt["steps"] += 1
         write_json(ckpt_path, ckpt)
         log(f"{surface.name} NEB {bridge_name}: force call {ckpt['steps']}, fmax = {_fmax(neb):.3f} eV/A")

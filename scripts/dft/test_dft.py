@@ -87,3 +87,50 @@ class Locpot(unittest.TestCase):
 
 if __name__ == "__main__":
     unittest.main()
+
+
+class NebResume(unittest.TestCase):
+    """A CI-NEB resumed from the checkpointed BFGS block continues exactly as the uninterrupted run (EMT, Au on Cu)."""
+
+    @staticmethod
+    def _band(li_positions=None):
+        from ase.build import add_adsorbate, fcc100
+        from ase.calculators.emt import EMT
+        from ase.constraints import FixAtoms
+        from ase.neb import NEB
+        slab = fcc100("Cu", (2, 2, 2), vacuum=5.0)
+        first = slab.copy()
+        add_adsorbate(first, "Au", 1.7, "hollow")
+        last = first.copy()
+        last.positions[-1, 0] += slab.cell[0, 0] / 2
+        images = [first] + [first.copy() for _ in range(3)] + [last]
+        for img in images:
+            img.set_constraint(FixAtoms(indices=range(len(slab))))
+        neb = NEB(images, climb=True)
+        neb.interpolate()
+        if li_positions is not None:
+            for img, p in zip(images[1:-1], li_positions):
+                img.positions[-1] = p
+        for img in images:
+            img.calc = EMT()
+        return images, neb
+
+    def test_resumed_bfgs_follows_the_uninterrupted_run(self):
+        from ase.optimize import BFGS
+        from .neb import bfgs_state, moving_indices, restore_bfgs
+        images, neb = self._band()
+        BFGS(neb, maxstep=0.1, logfile=None).run(fmax=1e-6, steps=6)
+        uninterrupted = neb.get_positions()
+
+        images, neb = self._band()
+        idx = moving_indices(len(images[0]), n_inner=3)
+        opt = BFGS(neb, maxstep=0.1, logfile=None)
+        opt.run(fmax=1e-6, steps=3)
+        state = bfgs_state(opt, idx)
+        saved = [img.positions[-1].copy() for img in images[1:-1]]
+
+        images, neb = self._band(saved)
+        opt = BFGS(neb, maxstep=0.1, logfile=None)
+        restore_bfgs(opt, state, idx, neb.get_positions())
+        opt.run(fmax=1e-6, steps=3)
+        np.testing.assert_allclose(neb.get_positions(), uninterrupted, atol=1e-8)
