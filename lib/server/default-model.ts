@@ -8,6 +8,7 @@ import { parseEpdiBatch, samplesFromBatch } from '@/lib/ml/batch';
 import { compareModels, type Protocol } from '@/lib/ml/evaluate';
 import { datasetRangeEv } from '@/lib/ml/image';
 import type { ModelSpec } from '@/lib/ml/models';
+import { db } from './db';
 import { epdiBatch } from './epdi-batch';
 import { trainAndStore, type TrainServerResult } from './train-server';
 
@@ -23,6 +24,7 @@ export const DEFAULT_CANDIDATES: ModelSpec[] = [
 ];
 
 const SELECTION = { kind: 'paper', fraction: 0.33, repeats: 10 } satisfies Protocol;
+const DEFAULT_SUFFIX = '(default: lowest held-out MAE)';
 
 export async function trainDefaultModel(
   datasetId: string,
@@ -37,10 +39,16 @@ export async function trainDefaultModel(
   const table = await compareModels(DEFAULT_CANDIDATES, samples, SELECTION, ctx);
   const best = table.results.find((r) => r.model === table.best);
   if (!best) return null;
+  const earlier = await db.model.findMany({
+    where: { datasetId, name: { endsWith: DEFAULT_SUFFIX } },
+    select: { id: true },
+  });
   const result = await trainAndStore(
     datasetId,
-    { spec: best.spec as never, seed: 1, protocol: SELECTION, name: `${best.model} (default: lowest held-out MAE)` },
+    { spec: best.spec as never, seed: 1, protocol: SELECTION, name: `${best.model} ${DEFAULT_SUFFIX}` },
     (f, m) => report(0.3 + 0.7 * f, m),
   );
+  // The new default replaces the earlier ones (with their predictions); models the user trained stay.
+  await db.model.deleteMany({ where: { id: { in: earlier.map((m) => m.id) } } });
   return { ...result, chosenFrom: table.results.map((r) => ({ model: r.model, maeEv: r.maeEv.mean })) };
 }

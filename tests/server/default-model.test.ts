@@ -76,4 +76,10 @@ describe('default model of a dataset', () => {
     expect(data.unlabelledBridges.length).toBeGreaterThan(0);
     for (const name of data.unlabelledBridges) expect(byName.get(name)).toBeCloseTo(data.expected.get(name)!, 6);
   }, 120_000);
+
+  it('a second run replaces the first default model', async () => {
+    const second = await trainDefaultModel(datasetId);
+    const models = await db.model.findMany({ where: { datasetId }, select: { id: true } });
+    expect(models.map((m) => m.id)).toEqual([second!.modelId]);
+  }, 120_000);
 });
