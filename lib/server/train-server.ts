@@ -133,9 +133,7 @@ export async function trainAndStore(
   let comparison: ComparisonTable | null = null;
   if (protocol) {
     report(0.1, 'evaluating against the baselines');
-    const baselines: ModelSpec[] = [{ type: 'mean' }, { type: 'mep-linear' }, { type: 'pixel-ridge' }].filter(
-      (b) => modelName(b as ModelSpec) !== modelName(spec),
-    ) as ModelSpec[];
+    const baselines = SERVER_BASELINES.filter((b) => modelName(b) !== modelName(spec));
     comparison = await compareModels([spec, ...baselines], samples, protocol, ctx);
   }
   report(0.7, `fitting ${modelName(spec)} on ${train.length} labelled sites`);

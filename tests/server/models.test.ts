@@ -180,6 +180,15 @@ describe('models API', () => {
     expect((await modelRoute.DELETE(new Request('http://x', { method: 'DELETE' }), ctx({ id: modelId }))).status).toBe(404);
   });
 
+  it('trains an anchored model on the server when asked', async () => {
+    const res = await trainServer(postJson({ spec: { type: 'mean', anchor: 'endpoints' }, protocol: { kind: 'none' } }), ctx({ id: datasetId }));
+    expect(res.status).toBe(202);
+    const job = await waitForJob((await res.json()).jobId);
+    expect(job.error).toBeNull();
+    expect((job.result as { model: string }).model).toBe('mean/anchored');
+    await modelRoute.DELETE(new Request('http://x', { method: 'DELETE' }), ctx({ id: (job.result as { modelId: string }).modelId }));
+  }, 60_000);
+
   it('trains a descriptor GP in a server job and stores a prediction with sigma for every unlabelled site', async () => {
     const res = await trainServer(postJson({ spec: { type: 'descriptor-gp' }, protocol: { kind: 'paper', fraction: 0.5, repeats: 3 } }), ctx({ id: datasetId }));
     expect(res.status).toBe(202);
@@ -188,7 +197,7 @@ describe('models API', () => {
     const result = job.result as { modelId: string; predictions: number; nTrain: number; comparison: { results: { model: string; maeEv: { mean: number } }[] } };
     expect(result.predictions).toBe(15);
     expect(result.nTrain).toBe(30);
-    expect(result.comparison.results.map((r) => r.model)).toEqual(['descriptor-gp', 'mean', 'mep-linear', 'pixel-ridge(16)']);
+    expect(result.comparison.results.map((r) => r.model)).toEqual(['descriptor-gp', 'mean', 'mep-linear', 'pixel-ridge(16)', 'mean/anchored']);
     const gp = result.comparison.results[0].maeEv.mean;
     const mean = result.comparison.results[1].maeEv.mean;
     expect(gp).toBeLessThan(mean);
@@ -201,6 +210,7 @@ describe('models API', () => {
     expect((await trainServer(postJson({ spec: { type: 'cnn' } }), ctx({ id: datasetId }))).status).toBe(422);
     expect((await trainServer(postJson({ spec: { type: 'descriptor-gp', backbone: 'darknet-tiny' } }), ctx({ id: datasetId }))).status).toBe(422);
     expect((await trainServer(postJson({ spec: { type: 'mean' } }), ctx({ id: 'nope' }))).status).toBe(404);
+    expect((await trainServer(postJson({ spec: { type: 'mean', anchor: 'bogus' } }), ctx({ id: datasetId }))).status).toBe(422);
   });
 });
 
