@@ -9,3 +9,4 @@ export * from './doping';
 export * from './csv';
 export * from './export-json';
 export * from './label-hops';
+export * from './next-saddle';

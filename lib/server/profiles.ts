@@ -30,6 +30,7 @@ import {
   dopingEffects,
   hopProfile,
   percolatingBarrier,
+  rankSaddlesByBarrierChange,
   summarizeNebComparisons,
   MU_LI_KINDS,
   type DopingEffect,
@@ -167,6 +168,15 @@ export interface PercolationView {
   winding: number[];
 }
 
+export interface NextSaddleView {
+  /** A saddle site of the group (hops through any of its symmetry twins move with it). */
+  site: string;
+  symmetryGroup: string;
+  meanEv: number;
+  sigmaEv: number;
+  expectedChangeEv: number;
+}
+
 export interface SourceFile {
   path: string;
   sha256: string;
@@ -186,6 +196,8 @@ export interface SurfaceProfiles {
   hops: HopProfileView[];
   incomplete: IncompleteHop[];
   percolation: PercolationView | null;
+  /** Predicted saddle groups by the expected change of the percolating barrier if computed, largest first. */
+  nextSaddles: NextSaddleView[];
   sites: SiteProfileView[];
   nebUnmatched: { name: string; reason: string }[];
   files: SourceFile[];
@@ -685,6 +697,8 @@ export async function assembleProfiles(
       }
     }
 
+    const nextSaddles = rankPredictedSaddles(views, byId);
+
     const sites: SiteProfileView[] = sortedSites.map((s) => {
       const key = groupKey(s);
       const own = dftOf.get(s.id);
@@ -717,6 +731,7 @@ export async function assembleProfiles(
       hops: views,
       incomplete,
       percolation,
+      nextSaddles,
       sites,
       nebUnmatched,
       files: files.map((f) => ({ path: f.path, sha256: f.sha256, bytes: f.bytes, role: f.role })),
@@ -765,6 +780,57 @@ export async function assembleProfiles(
     nebSummary: allComparisons.length ? summarizeNebComparisons(allComparisons) : null,
     notes,
   };
+}
+
+/**
+ * Predicted saddles (with sigma) grouped by symmetry, ranked by the expected change of the percolating barrier
+ * (lib/profile/next-saddle.ts) over the complete hops.
+ */
+function rankPredictedSaddles(views: readonly HopProfileView[], byId: ReadonlyMap<string, SiteRow>): NextSaddleView[] {
+  const groupOf = (siteId: string): string => {
+    const site = byId.get(siteId)!;
+    return site.symmetryGroup === null ? `site:${site.id}` : `${site.symmetryGroup}`;
+  };
+  const predicted = new Map<string, { site: string; means: number[]; sigma: number }>();
+  for (const v of views) {
+    const saddle = v.knots[1];
+    if (saddle.source !== 'predicted' || saddle.sigmaEv === null || !(saddle.sigmaEv > 0)) continue;
+    const key = groupOf(saddle.siteId);
+    const entry = predicted.get(key) ?? { site: saddle.site, means: [], sigma: 0 };
+    entry.means.push(saddle.energyEv);
+    entry.sigma = Math.max(entry.sigma, saddle.sigmaEv);
+    predicted.set(key, entry);
+  }
+  if (predicted.size === 0) return [];
+  const minima = new Map<string, number>();
+  for (const v of views) {
+    minima.set(v.knots[0].siteId, v.knots[0].energyEv);
+    minima.set(v.knots[2].siteId, v.knots[2].energyEv);
+  }
+  const ranked = rankSaddlesByBarrierChange(
+    [...minima].map(([id, energyEv]) => ({ id, energyEv })),
+    views.map((v) => ({
+      id: v.hop,
+      from: v.knots[0].siteId,
+      to: v.knots[2].siteId,
+      translation: v.translation,
+      topEnergyEv: v.maxEnergyEv,
+      saddleGroup: groupOf(v.knots[1].siteId),
+      saddleIsMaximum: v.saddleIsMaximum,
+    })),
+    [...predicted].map(([group, e]) => ({
+      group,
+      meanEv: e.means.reduce((a, b) => a + b, 0) / e.means.length,
+      sigmaEv: e.sigma,
+    })),
+  );
+  return ranked.map((r) => ({
+    site: predicted.get(r.group)!.site,
+    symmetryGroup: r.group,
+    meanEv: r.meanEv,
+    sigmaEv: r.sigmaEv,
+    expectedChangeEv: r.expectedChangeEv,
+  }));
 }
 
 function siteXyz(s: SiteRow): [number, number, number] {

@@ -120,7 +120,10 @@ beforeAll(async () => {
     [`MoS2-V/neb/n1/0${i}/energy`, `${energies[i]}\n`],
   ]);
   // Run-level files beside the images (scripts/dft's summary.json, VTST's neb.dat) come along and are skipped.
-  neb.push(['MoS2-V/neb/n1/summary.json', JSON.stringify({ energies_eV: energies })], ['MoS2-V/neb/n1/neb.dat', '0 0.0 0.0 0.0 0\n']);
+  neb.push(
+    ['MoS2-V/neb/n1/summary.json', JSON.stringify({ energies_eV: energies })],
+    ['MoS2-V/neb/n1/neb.dat', '0 0.0 0.0 0.0 0\n'],
+  );
   const all = [...files.filter(([p]) => !p.endsWith('labels.csv')), ['MoS2-V/labels.csv', labels + '\n'], ...neb] as [
     string,
     string,
@@ -307,6 +310,26 @@ describe('profiles from the database', () => {
     expect(json.surfaces[0].percolation.groundSite).toBe(hop0Sites.from);
     expect(json.surfaces[0].percolation.thresholdEv).toBeCloseTo(0, 9);
     expect(json.surfaces[0].percolation.barrierEv).toBeCloseTo(0.6, 9);
+    // Saddles to compute next: one entry per predicted bridge group (0.0 +- 0.1 eV), ranked by the expected change of
+    // that barrier (lib/profile/next-saddle.ts has the hand-derived cases); a group the percolation needs moves it.
+    const next = json.surfaces[0].nextSaddles as {
+      symmetryGroup: string;
+      meanEv: number;
+      sigmaEv: number;
+      expectedChangeEv: number;
+    }[];
+    const predictedGroups = new Set(
+      json.surfaces[0].hops
+        .filter((h: { knots: { source: string }[] }) => h.knots[1].source === 'predicted')
+        .map(
+          (h: { knots: { siteId: string }[] }) =>
+            json.surfaces[0].sites.find((x: { id: string }) => x.id === h.knots[1].siteId).symmetryGroup,
+        ),
+    );
+    expect(new Set(next.map((n) => Number(n.symmetryGroup)))).toEqual(predictedGroups);
+    expect(next.every((n) => n.meanEv === 0 && n.sigmaEv === 0.1)).toBe(true);
+    expect(next.map((n) => n.expectedChangeEv)).toEqual([...next.map((n) => n.expectedChangeEv)].sort((a, b) => b - a));
+    expect(next[0].expectedChangeEv).toBeGreaterThan(0.01);
 
     const profiles = parseCsv((await getCsv('profiles.csv')).text).rows;
     const predictedRows = profiles.filter((r) => r.source === 'predicted');

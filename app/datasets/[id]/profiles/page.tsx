@@ -33,6 +33,10 @@ export default async function ProfilesPage({
   const exportHref = (file: string) => `/api/datasets/${id}/${file}?${modelQuery}`;
   const hops = result.surfaces.flatMap((s) => s.hops);
   const incomplete = result.surfaces.flatMap((s) => s.incomplete.map((h) => ({ surface: s.name, ...h })));
+  const nextSaddles = result.surfaces
+    .flatMap((s) => s.nextSaddles.map((n) => ({ surface: s.name, ...n })))
+    .sort((a, b) => b.expectedChangeEv - a.expectedChangeEv || b.sigmaEv - a.sigmaEv)
+    .slice(0, 15);
 
   return (
     <div className="space-y-8">
@@ -151,6 +155,46 @@ export default async function ProfilesPage({
             ))}
           </tbody>
         </table>
+      </section>
+
+      <section aria-labelledby="next-heading" className="space-y-2">
+        <h2 id="next-heading" className="text-lg font-semibold">
+          Saddles to compute next
+        </h2>
+        <p className="max-w-3xl text-sm text-slate-600">
+          Predicted saddles (one per symmetry group) ranked by how much their DFT value is expected to move the
+          surface&apos;s percolating barrier, E|B(x) − B(mean)| over the prediction&apos;s N(mean, σ): an NEB on the
+          first rows tells you most about long-range diffusion.
+        </p>
+        {nextSaddles.length === 0 ? (
+          <p className="text-sm text-slate-600">No predicted saddle with a σ: every saddle has DFT energies.</p>
+        ) : (
+          <table
+            className="w-full rounded border border-slate-200 bg-white text-sm"
+            aria-label="Saddles to compute next"
+          >
+            <thead className="bg-slate-100 text-left text-slate-600">
+              <tr>
+                <th className="px-3 py-2">Surface</th>
+                <th className="px-3 py-2">Saddle</th>
+                <th className="px-3 py-2 text-right">Predicted E_b (eV)</th>
+                <th className="px-3 py-2 text-right">σ (eV)</th>
+                <th className="px-3 py-2 text-right">Expected barrier change (eV)</th>
+              </tr>
+            </thead>
+            <tbody>
+              {nextSaddles.map((n) => (
+                <tr key={`${n.surface}/${n.symmetryGroup}`} className="border-t border-slate-100">
+                  <td className="px-3 py-2">{n.surface}</td>
+                  <td className="px-3 py-2">{n.site}</td>
+                  <td className="px-3 py-2 text-right font-mono">{fmt(n.meanEv)}</td>
+                  <td className="px-3 py-2 text-right font-mono">{fmt(n.sigmaEv)}</td>
+                  <td className="px-3 py-2 text-right font-mono">{fmt(n.expectedChangeEv, 4)}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        )}
       </section>
 
       <section aria-labelledby="doping-heading" className="space-y-2">
