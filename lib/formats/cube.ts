@@ -56,142 +56,245 @@ function unitsOf(q: CubeQuantity): string {
   return q === 'potential' ? 'eV' : q === 'density' ? 'e/A^3' : 'as written';
 }
 
-/** Read a cube file from bytes (plain or gzip) or text. */
-export function parseCube(input: Uint8Array | string, opts: CubeOptions = {}): CubeData {
-  const f = opts.fileName;
-  let bytes = typeof input === 'string' ? new TextEncoder().encode(input) : input;
-  if (isGzip(bytes)) bytes = gunzipCapped(bytes, opts.maxDecompressedBytes ?? DEFAULT_MAX_DECOMPRESSED_BYTES, f);
-  // Header: read lines until the atoms (and the dataset-id line) are done.
-  let p = 0;
-  let lineNo = 0;
-  const nextLine = (what: string): string => {
-    if (p >= bytes.length) {
-      throw new FormatError('unexpected_eof', `file ends before ${what}`, { fileName: f, line: lineNo + 1, expected: what });
+/** Header fields the data section needs. */
+interface CubeHeader {
+  comments: [string, string];
+  dims: [number, number, number];
+  lattice: Mat3;
+  origin: Vec3;
+  species: string[];
+  positions: Vec3[];
+  angstrom: boolean;
+}
+
+/**
+ * Streaming cube reader: `push` decompressed byte chunks, then `finish`. The header is read line by line; values go
+ * one z row at a time straight to their x-fastest place, so the only large allocation is the grid itself (bounded by
+ * `maxPoints`, and by the bytes left when `totalBytes` is known).
+ */
+export class CubeParser {
+  private readonly fileName?: string;
+  private readonly lines: string[] = [];
+  private pending = '';
+  private header?: CubeHeader;
+  private data?: Float32Array;
+  private row?: Float32Array;
+  private scanner?: FloatScanner;
+  private rowsDone = 0;
+  private factor = 1;
+  private trailingValue = false;
+
+  constructor(private readonly opts: CubeOptions & { totalBytes?: number } = {}) {
+    this.fileName = opts.fileName;
+  }
+
+  push(chunk: Uint8Array, last = false): void {
+    let p = 0;
+    if (!this.header) {
+      p = this.readHeader(chunk, last);
+      if (!this.header) return;
     }
-    let e = bytes.indexOf(10, p);
-    if (e < 0) e = bytes.length;
-    if (e - p > 4096) {
-      throw new FormatError('bad_header', 'line too long', { fileName: f, line: lineNo + 1, expected: what });
+    this.readValues(chunk, p, last);
+  }
+
+  finish(): CubeData {
+    if (!this.header) {
+      if (this.pending) this.lines.push(this.pending.replace(/\r$/, ''));
+      this.pending = '';
+      this.parseHeaderIfComplete(true);
     }
-    const s = toText(bytes.subarray(p, e)).replace(/\r$/, '');
-    p = e + 1;
-    lineNo++;
-    return s;
-  };
-  const nums = (line: string, n: number, what: string, intFirst: boolean): number[] => {
+    if (this.scanner) this.readValues(new Uint8Array(0), 0, true);
+    const h = this.header!;
+    const n = h.dims[0] * h.dims[1] * h.dims[2];
+    if (this.rowsDone < h.dims[0] * h.dims[1]) {
+      const count = this.rowsDone * h.dims[2] + (this.scanner?.count ?? 0);
+      throw new FormatError('unexpected_eof', `file ends after ${count} of ${n} values`, {
+        fileName: this.fileName,
+        line: this.scanner?.line,
+        expected: `${n} values for the ${h.dims.join('x')} grid`,
+      });
+    }
+    const q = this.opts.quantity ?? 'potential';
+    return {
+      comments: h.comments,
+      structure: { comment: h.comments[0].trim(), lattice: h.lattice, species: h.species, positions: h.positions },
+      grid: { dims: h.dims, lattice: h.lattice, data: this.data! },
+      originAngstrom: h.origin,
+      units: unitsOf(q),
+      angstromInFile: h.angstrom,
+    };
+  }
+
+  /** Collects header lines; returns the offset of the first data byte once the header is complete. */
+  private readHeader(chunk: Uint8Array, last: boolean): number {
+    let p = 0;
+    while (!this.header && p < chunk.length) {
+      let e = chunk.indexOf(10, p);
+      const end = e < 0 ? chunk.length : e;
+      if (this.pending.length + (end - p) > 4096) {
+        throw new FormatError('bad_header', 'line too long', { fileName: this.fileName, line: this.lines.length + 1 });
+      }
+      this.pending += toText(chunk.subarray(p, end));
+      if (e < 0) {
+        if (!last) return chunk.length;
+        e = chunk.length;
+      }
+      this.lines.push(this.pending.replace(/\r$/, ''));
+      this.pending = '';
+      p = e + 1;
+      this.parseHeaderIfComplete(false);
+    }
+    return Math.min(p, chunk.length);
+  }
+
+  private fail(
+    code: 'bad_header' | 'bad_number' | 'bad_value' | 'too_large' | 'unsupported' | 'unexpected_eof',
+    message: string,
+    line: number,
+    expected: string,
+    got?: string,
+  ): never {
+    throw new FormatError(code, message, { fileName: this.fileName, line, expected, got });
+  }
+
+  private nums(index: number, n: number, what: string): number[] {
+    const line = this.lines[index];
     const t = tokens(line);
-    if (t.length < n) {
-      throw new FormatError('bad_header', `bad ${what}`, { fileName: f, line: lineNo, expected: what, got: line });
-    }
+    if (t.length < n) this.fail('bad_header', `bad ${what}`, index + 1, what, line);
     return t.slice(0, n).map((x, k) => {
-      const v = k === 0 && intFirst ? parseIntToken(x) : parseFortranNumber(x);
-      if (Number.isNaN(v)) throw new FormatError('bad_number', `bad ${what}`, { fileName: f, line: lineNo, expected: what, got: x });
+      const v = k === 0 ? parseIntToken(x) : parseFortranNumber(x);
+      if (Number.isNaN(v)) this.fail('bad_number', `bad ${what}`, index + 1, what, x);
       return v;
     });
-  };
-  const comments: [string, string] = [nextLine('comment line 1'), nextLine('comment line 2')];
-  const [natomsRaw, ox, oy, oz] = nums(nextLine('NATOMS and origin'), 4, 'NATOMS and the origin (4 numbers)', true);
-  const axes = [1, 2, 3].map((k) => nums(nextLine(`voxel axis ${k}`), 4, `N${k} and voxel vector ${k} (4 numbers)`, true));
-  const angstrom = axes[0][0] < 0;
-  const lenScale = angstrom ? 1 : BOHR_TO_ANGSTROM;
-  const dims = axes.map((a) => Math.abs(a[0])) as [number, number, number];
-  if (dims.some((d) => d === 0)) {
-    throw new FormatError('bad_value', 'zero voxel count', { fileName: f, line: 4, expected: 'non-zero voxel counts', got: dims.join(' ') });
   }
-  const natoms = Math.abs(natomsRaw);
-  if (natoms > 10_000_000) {
-    throw new FormatError('too_large', 'too many atoms', { fileName: f, line: 3, expected: 'at most 10^7 atoms', got: String(natoms) });
-  }
-  const lattice: Mat3 = [
-    [0, 0, 0],
-    [0, 0, 0],
-    [0, 0, 0],
-  ];
-  // The sign of N only flags units; the cell vector is |N| * v.
-  for (let k = 0; k < 3; k++) {
-    const n = dims[k];
-    lattice[k] = [axes[k][1] * n * lenScale, axes[k][2] * n * lenScale, axes[k][3] * n * lenScale];
-  }
-  if (!(cellVolume(lattice) > 0)) {
-    throw new FormatError('bad_value', 'voxel axes are degenerate', { fileName: f, line: 4, expected: 'three independent voxel vectors' });
-  }
-  const origin: Vec3 = [ox * lenScale, oy * lenScale, oz * lenScale];
-  const species: string[] = [];
-  const positions: Vec3[] = [];
-  for (let a = 0; a < natoms; a++) {
-    const [z, , x, y, zz] = nums(nextLine(`atom ${a + 1}`), 5, `atom ${a + 1}: Z, charge, x, y, z`, true);
-    species.push(ELEMENT_SYMBOLS[z] ?? 'X');
-    positions.push([x * lenScale - origin[0], y * lenScale - origin[1], zz * lenScale - origin[2]]);
-  }
-  if (natomsRaw < 0) {
-    const t = tokens(nextLine('the dataset id line'));
-    if (t[0] !== '1') {
-      throw new FormatError('unsupported', 'cube files with several datasets per voxel are not supported', {
-        fileName: f,
-        line: lineNo,
-        expected: 'one dataset (DSET_IDS count 1)',
-        got: t.join(' '),
-      });
+
+  /** Parses the header once all its lines are in (6 + natoms, +1 with a dataset-id line). */
+  private parseHeaderIfComplete(final: boolean): void {
+    const l = this.lines;
+    const need = (count: number, what: string): boolean => {
+      if (l.length >= count) return true;
+      if (final) this.fail('unexpected_eof', `file ends before ${what}`, l.length + 1, what);
+      return false;
+    };
+    if (!need(3, 'NATOMS and origin')) return;
+    const [natomsRaw] = this.nums(2, 4, 'NATOMS and the origin (4 numbers)');
+    const natoms = Math.abs(natomsRaw);
+    if (natoms > 10_000_000) this.fail('too_large', 'too many atoms', 3, 'at most 10^7 atoms', String(natoms));
+    const headerLines = 6 + natoms + (natomsRaw < 0 ? 1 : 0);
+    if (!need(headerLines, natoms > 0 ? `atom ${natoms}` : 'voxel axis 3')) return;
+    const [, ox, oy, oz] = this.nums(2, 4, 'NATOMS and the origin (4 numbers)');
+    const axes = [1, 2, 3].map((k) => this.nums(2 + k, 4, `N${k} and voxel vector ${k} (4 numbers)`));
+    const angstrom = axes[0][0] < 0;
+    const lenScale = angstrom ? 1 : BOHR_TO_ANGSTROM;
+    const dims = axes.map((a) => Math.abs(a[0])) as [number, number, number];
+    if (dims.some((d) => d === 0))
+      this.fail('bad_value', 'zero voxel count', 4, 'non-zero voxel counts', dims.join(' '));
+    // The sign of N only flags units; the cell vector is |N| * v.
+    const lattice = [0, 1, 2].map((k) => [0, 1, 2].map((c) => axes[k][c + 1] * dims[k] * lenScale)) as Mat3;
+    if (!(cellVolume(lattice) > 0))
+      this.fail('bad_value', 'voxel axes are degenerate', 4, 'three independent voxel vectors');
+    const origin: Vec3 = [ox * lenScale, oy * lenScale, oz * lenScale];
+    const species: string[] = [];
+    const positions: Vec3[] = [];
+    for (let a = 0; a < natoms; a++) {
+      const [z, , x, y, zz] = this.nums(6 + a, 5, `atom ${a + 1}: Z, charge, x, y, z`);
+      species.push(ELEMENT_SYMBOLS[z] ?? 'X');
+      positions.push([x * lenScale - origin[0], y * lenScale - origin[1], zz * lenScale - origin[2]]);
     }
-  }
-  const n = dims[0] * dims[1] * dims[2];
-  const maxPoints = opts.maxPoints ?? DEFAULT_MAX_POINTS;
-  if (n > maxPoints || 2 * n - 1 > bytes.length - p) {
-    throw new FormatError('too_large', `grid of ${n} points`, {
-      fileName: f,
-      line: lineNo,
-      expected: n > maxPoints ? `at most ${maxPoints} points` : `a grid that fits the ${bytes.length - p} bytes left`,
-      got: dims.join(' '),
-    });
-  }
-  const fileOrder = new Float32Array(n);
-  const scanner = new FloatScanner(fileOrder, lineNo + 1, f);
-  const stop = scanner.feed(bytes, Math.min(p, bytes.length), bytes.length, true);
-  if (!scanner.full) {
-    throw new FormatError('unexpected_eof', `file ends after ${scanner.count} of ${n} values`, {
-      fileName: f,
-      line: scanner.line,
-      expected: `${n} values for the ${dims.join('x')} grid`,
-    });
-  }
-  for (let q = stop; q < bytes.length; q++) {
-    const c = bytes[q];
-    if (c !== 32 && c !== 10 && c !== 13 && c !== 9) {
-      throw new FormatError('wrong_count', 'more values than the grid holds', {
-        fileName: f,
-        line: scanner.line,
-        expected: `exactly ${n} values`,
-      });
+    if (natomsRaw < 0) {
+      const t = tokens(l[6 + natoms]);
+      if (t[0] !== '1') {
+        this.fail(
+          'unsupported',
+          'cube files with several datasets per voxel are not supported',
+          7 + natoms,
+          'one dataset (DSET_IDS count 1)',
+          t.join(' '),
+        );
+      }
     }
+    const n = dims[0] * dims[1] * dims[2];
+    const maxPoints = this.opts.maxPoints ?? DEFAULT_MAX_POINTS;
+    const headerBytes = l.reduce((a, line) => a + line.length + 1, 0);
+    const bytesLeft = this.opts.totalBytes === undefined ? Infinity : this.opts.totalBytes - headerBytes;
+    if (n > maxPoints || 2 * n - 1 > bytesLeft) {
+      this.fail(
+        'too_large',
+        `grid of ${n} points`,
+        headerLines,
+        n > maxPoints ? `at most ${maxPoints} points` : `a grid that fits the ${bytesLeft} bytes left`,
+        dims.join(' '),
+      );
+    }
+    const q = this.opts.quantity ?? 'potential';
+    this.factor = q === 'potential' ? HARTREE_TO_EV : q === 'density' ? 1 / BOHR_TO_ANGSTROM ** 3 : 1;
+    this.header = { comments: [l[0], l[1]], dims, lattice, origin, species, positions, angstrom };
+    this.data = new Float32Array(n);
+    this.row = new Float32Array(dims[2]);
+    this.scanner = new FloatScanner(this.row, headerLines + 1, this.fileName);
   }
-  const q = opts.quantity ?? 'potential';
-  const factor = q === 'potential' ? HARTREE_TO_EV : q === 'density' ? 1 / BOHR_TO_ANGSTROM ** 3 : 1;
-  // File order: z fastest (t = k + n3*(j + n2*i)); ours: x fastest (i + n1*(j + n2*k)).
-  const [n1, n2, n3] = dims;
-  const data = new Float32Array(n);
-  let t = 0;
-  for (let i = 0; i < n1; i++) {
-    for (let j = 0; j < n2; j++) {
+
+  /** Values, one z row (file order: z fastest) at a time, to data[i + n1 * (j + n2 * k)]. */
+  private readValues(chunk: Uint8Array, start: number, last: boolean): void {
+    const [n1, n2, n3] = this.header!.dims;
+    const rows = n1 * n2;
+    const scanner = this.scanner!;
+    const data = this.data!;
+    const row = this.row!;
+    let p = start;
+    while (this.rowsDone < rows) {
+      p = scanner.feed(chunk, p, chunk.length, last);
+      if (!scanner.full) return;
+      const i = Math.floor(this.rowsDone / n2);
+      const j = this.rowsDone % n2;
       const base = i + n1 * j;
-      const stride = n1 * n2;
-      for (let k = 0; k < n3; k++) data[base + stride * k] = fileOrder[t++] * factor;
+      for (let k = 0; k < n3; k++) data[base + n1 * n2 * k] = row[k] * this.factor;
+      this.rowsDone++;
+      scanner.count = 0;
+    }
+    for (let q = p; q < chunk.length; q++) {
+      const c = chunk[q];
+      if (c !== 32 && c !== 10 && c !== 13 && c !== 9) this.trailingValue = true;
+    }
+    if (this.trailingValue) {
+      throw new FormatError('wrong_count', 'more values than the grid holds', {
+        fileName: this.fileName,
+        line: scanner.line,
+        expected: `exactly ${n1 * n2 * n3} values`,
+      });
     }
   }
-  return {
-    comments,
-    structure: { comment: comments[0].trim(), lattice, species, positions },
-    grid: { dims, lattice, data },
-    originAngstrom: origin,
-    units: unitsOf(q),
-    angstromInFile: angstrom,
-  };
+}
+
+/** Read a cube file from bytes (plain or gzip) or text. */
+export function parseCube(input: Uint8Array | string, opts: CubeOptions = {}): CubeData {
+  let bytes = typeof input === 'string' ? new TextEncoder().encode(input) : input;
+  if (isGzip(bytes))
+    bytes = gunzipCapped(bytes, opts.maxDecompressedBytes ?? DEFAULT_MAX_DECOMPRESSED_BYTES, opts.fileName);
+  const parser = new CubeParser({ ...opts, totalBytes: bytes.length });
+  parser.push(bytes, true);
+  return parser.finish();
+}
+
+/** Read a cube file from an async stream of decompressed chunks (the server inflates gzip at its edge). */
+export async function parseCubeStream(
+  source: AsyncIterable<Uint8Array>,
+  opts: CubeOptions & { totalBytes?: number } = {},
+): Promise<CubeData> {
+  const parser = new CubeParser(opts);
+  for await (const chunk of source) parser.push(chunk);
+  return parser.finish();
 }
 
 /**
  * Write a cube file in Bohr and Hartree (or e/Bohr^3 for 'density'), origin 0, 6 values per line, a line break after
  * every z row. `structure` positions are Cartesian Angstrom relative to the grid origin.
  */
-export function writeCube(structure: Structure, grid: Grid3D, opts: { quantity?: CubeQuantity; comment?: string } = {}): string {
+export function writeCube(
+  structure: Structure,
+  grid: Grid3D,
+  opts: { quantity?: CubeQuantity; comment?: string } = {},
+): string {
   const q = opts.quantity ?? 'potential';
   const factor = q === 'potential' ? 1 / HARTREE_TO_EV : q === 'density' ? BOHR_TO_ANGSTROM ** 3 : 1;
   const [n1, n2, n3] = grid.dims;

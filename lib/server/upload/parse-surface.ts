@@ -108,13 +108,20 @@ async function readPotential(
 ): Promise<{ grid: Grid3D; unit: string; structure: Structure }> {
   const { size } = await stat(file.tempPath);
   try {
+    const { chunks, gzip, sourceBytesRead } = await openMaybeGzip(file.tempPath, file.path);
     if (/\.(cube|cub)(\.gz)?$/i.test(file.path)) {
-      const { parseCube } = await import('@/lib/formats/cube');
-      const cube = parseCube(await readSmall(file, 4 * 1024 ** 3), { fileName: file.path });
-      progress(1);
+      const { parseCubeStream } = await import('@/lib/formats/cube');
+      const cube = await parseCubeStream(
+        (async function* () {
+          for await (const chunk of chunks) {
+            yield chunk;
+            progress(sourceBytesRead() / size);
+          }
+        })(),
+        { fileName: file.path, totalBytes: gzip ? undefined : size },
+      );
       return { grid: cube.grid, unit: 'eV', structure: cube.structure };
     }
-    const { chunks, gzip, sourceBytesRead } = await openMaybeGzip(file.tempPath, file.path);
     const data = await parseVolumetricStream(chunks, {
       fileName: file.path,
       totalBytes: gzip ? undefined : size,

@@ -1,6 +1,6 @@
 import { describe, expect, test } from 'vitest';
 import fc from 'fast-check';
-import { BOHR_TO_ANGSTROM, HARTREE_TO_EV, parseCube, writeCube } from '@/lib/formats';
+import { BOHR_TO_ANGSTROM, CubeParser, HARTREE_TO_EV, parseCube, writeCube } from '@/lib/formats';
 import type { Grid3D } from '@/lib/grid/grid3d';
 import { fixture, thrown } from './helpers';
 
@@ -43,6 +43,30 @@ describe('Gaussian cube (hand-made: value = 0.001 Ha * file index, z fastest)', 
     const e = thrown(() => parseCube(mutate(fixture('hand.cube').toString()), { fileName: 'x.cube' }));
     expect(e.code).toBe(code);
     expect(e.line).toBeGreaterThan(0);
+  });
+});
+
+describe('streaming cube reader', () => {
+  const bytes = new Uint8Array(fixture('hand.cube'));
+  test.each([1, 2, 7, 64, 4096])('in chunks of %i bytes it reads the hand-made values', (size) => {
+    const parser = new CubeParser({ fileName: 'hand.cube' });
+    for (let p = 0; p < bytes.length; p += size) parser.push(bytes.subarray(p, Math.min(bytes.length, p + size)));
+    const c = parser.finish();
+    expect(c.grid.dims).toEqual([2, 3, 4]);
+    expect(c.structure.species).toEqual(['Mo', 'S']);
+    for (let i = 0; i < 2; i++)
+      for (let j = 0; j < 3; j++)
+        for (let k = 0; k < 4; k++) expect(c.grid.data[i + 2 * (j + 3 * k)]).toBeCloseTo(0.001 * (k + 4 * (j + 3 * i)) * 27.211386245988, 5);
+  });
+  test('a header that promises more points than the bytes left is refused before allocating', () => {
+    const text = fixture('hand.cube').toString().replace('\n    2    0.500000', '\n 2000    0.500000');
+    const e = thrown(() => parseCube(text, { fileName: 'x.cube' }));
+    expect(e.code).toBe('too_large');
+  });
+  test('a file cut inside the header says so', () => {
+    const parser = new CubeParser({ fileName: 'x.cube' });
+    parser.push(bytes.subarray(0, 60));
+    expect(thrown(() => parser.finish()).code).toBe('unexpected_eof');
   });
 });
 
