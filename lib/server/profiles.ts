@@ -31,6 +31,8 @@ import {
   hopProfile,
   percolatingBarrier,
   rankSaddlesByBarrierChange,
+  type GraphHop,
+  type GraphSite,
   summarizeNebComparisons,
   MU_LI_KINDS,
   type DopingEffect,
@@ -671,21 +673,8 @@ export async function assembleProfiles(
     // Percolating barrier over the complete hops.
     let percolation: PercolationView | null = null;
     if (views.length > 0) {
-      const minima = new Map<string, number>();
-      for (const v of views) {
-        minima.set(v.knots[0].siteId, v.knots[0].energyEv);
-        minima.set(v.knots[2].siteId, v.knots[2].energyEv);
-      }
-      const result = percolatingBarrier(
-        [...minima].map(([id, energyEv]) => ({ id, energyEv })),
-        views.map((v) => ({
-          id: v.hop,
-          from: v.knots[0].siteId,
-          to: v.knots[2].siteId,
-          translation: v.translation,
-          topEnergyEv: v.maxEnergyEv,
-        })),
-      );
+      const graph = hopGraph(views);
+      const result = percolatingBarrier(graph.sites, graph.hops);
       if (result) {
         percolation = {
           barrierEv: result.barrierEv,
@@ -782,6 +771,25 @@ export async function assembleProfiles(
   };
 }
 
+/** The periodic hop graph of complete hops: their end minima and, per hop, its top energy and lattice translation. */
+function hopGraph(views: readonly HopProfileView[]): { sites: GraphSite[]; hops: GraphHop[] } {
+  const minima = new Map<string, number>();
+  for (const v of views) {
+    minima.set(v.knots[0].siteId, v.knots[0].energyEv);
+    minima.set(v.knots[2].siteId, v.knots[2].energyEv);
+  }
+  return {
+    sites: [...minima].map(([id, energyEv]) => ({ id, energyEv })),
+    hops: views.map((v) => ({
+      id: v.hop,
+      from: v.knots[0].siteId,
+      to: v.knots[2].siteId,
+      translation: v.translation,
+      topEnergyEv: v.maxEnergyEv,
+    })),
+  };
+}
+
 /**
  * Predicted saddles (with sigma) grouped by symmetry, ranked by the expected change of the percolating barrier
  * (lib/profile/next-saddle.ts) over the complete hops.
@@ -802,21 +810,13 @@ function rankPredictedSaddles(views: readonly HopProfileView[], byId: ReadonlyMa
     predicted.set(key, entry);
   }
   if (predicted.size === 0) return [];
-  const minima = new Map<string, number>();
-  for (const v of views) {
-    minima.set(v.knots[0].siteId, v.knots[0].energyEv);
-    minima.set(v.knots[2].siteId, v.knots[2].energyEv);
-  }
+  const graph = hopGraph(views);
   const ranked = rankSaddlesByBarrierChange(
-    [...minima].map(([id, energyEv]) => ({ id, energyEv })),
-    views.map((v) => ({
-      id: v.hop,
-      from: v.knots[0].siteId,
-      to: v.knots[2].siteId,
-      translation: v.translation,
-      topEnergyEv: v.maxEnergyEv,
-      saddleGroup: groupOf(v.knots[1].siteId),
-      saddleIsMaximum: v.saddleIsMaximum,
+    graph.sites,
+    graph.hops.map((h, i) => ({
+      ...h,
+      saddleGroup: groupOf(views[i].knots[1].siteId),
+      saddleIsMaximum: views[i].saddleIsMaximum,
     })),
     [...predicted].map(([group, e]) => ({
       group,
