@@ -1,9 +1,9 @@
 /**
  * Any model with `anchor: 'endpoints'`: the inner model learns Delta = E_b(saddle) - anchor on the training saddles
- * whose end minima are labelled, with the MEP taken relative to the ends' mean MEP; predictions add the anchor back
- * (./anchor.ts). With fewer than 3 such saddles the
- * inner model is the mean Delta. The anchor table (training minima only) is part of the saved state, so a restored
- * model predicts exactly as the trained one.
+ * whose end minima are labelled, with the MEP taken relative to the ends' mean MEP (in training and in prediction);
+ * predictions add the anchor back (./anchor.ts). With fewer than 3 such saddles the inner model is the mean Delta.
+ * The anchor table (training minima only) is part of the saved state, so a restored model predicts exactly as the
+ * trained one.
  */
 import type * as tf from '@tensorflow/tfjs';
 import { anchoredSaddles, anchorOf, anchorSpread, buildAnchorTable, type AnchorTable } from './anchor';
@@ -57,7 +57,7 @@ export async function fitAnchored(
 ): Promise<AnchoredImpl> {
   const table = buildAnchorTable(train);
   const saddles = anchoredSaddles(train, table).map((s) => ({
-    ...s,
+    ...relativeMep(s),
     eBindingEv: s.eBindingEv - anchorOf(s, table).anchorEv,
   }));
   const deltas = saddles.map((s) => s.eBindingEv);

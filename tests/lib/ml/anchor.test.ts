@@ -80,6 +80,30 @@ describe('endpoint anchoring', () => {
     expect((await model.predict([test_[0]]))[0].meanEv).toBeCloseTo(0.375, 12);
   });
 
+  test('the inner model sees MEPs relative to the end minima, in training and in prediction', async () => {
+    // Delta = 0.5 * (MEP - ends' MEP) + 0.1 exactly; absolute MEPs carry a surface offset (A +5 eV, B -3 eV) that an
+    // absolute-MEP line could not fit. Test saddle on B: anchor 0.2 + 0.5 * 0.6 + 0.1 = 0.6 eV.
+    const saddle = (id: string, surface: 'A' | 'B', group: number, relative: number, e?: number): Sample => {
+      const offset = surface === 'A' ? 5 : -3;
+      const anchor = surface === 'A' ? -0.9 : 0.2;
+      return {
+        ...site(id, surface, group, e ?? anchor + 0.5 * relative + 0.1, [0, 1]),
+        mepEv: offset + relative,
+        hopEndsMepEv: offset,
+      };
+    };
+    const minima = train.filter((s) => !s.isSaddle);
+    const data = [
+      ...minima,
+      saddle('A/r1', 'A', 10, 0.2),
+      saddle('A/r2', 'A', 11, 0.4),
+      saddle('B/r1', 'B', 12, -0.2),
+    ] as LabelledSample[];
+    const model = await fitModel({ type: 'mep-linear', anchor: 'endpoints' }, data, ctx);
+    const [p] = await model.predict([saddle('B/new', 'B', 13, 0.6, 99)]);
+    expect(p.meanEv).toBeCloseTo(0.6, 10);
+  });
+
   test('save -> restore gives identical predictions', async () => {
     const model = await fitModel({ type: 'mep-linear', anchor: 'endpoints' }, train, ctx);
     const restored = await restoreModel(JSON.parse(JSON.stringify(await model.state())), {});
