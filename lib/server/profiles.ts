@@ -734,6 +734,13 @@ export async function assembleProfiles(
       );
     }
     if (surface.extractionJson === null) notes.push(`${surface.name}: not extracted yet (no sites or hops)`);
+    const notMinima = sitesBelowTheirSaddle(views);
+    if (notMinima.length) {
+      notes.push(
+        `${surface.name}: not local minima (a hop from them runs down through its saddle, forward barrier 0): ` +
+          notMinima.join(', '),
+      );
+    }
   }
   if (symmetryUsed > 0) {
     notes.push(
@@ -769,6 +776,18 @@ export async function assembleProfiles(
     nebSummary: allComparisons.length ? summarizeNebComparisons(allComparisons) : null,
     notes,
   };
+}
+
+/** End sites that lie above the saddle of one of their hops (name, by how much in meV), each named once. */
+function sitesBelowTheirSaddle(views: readonly HopProfileView[]): string[] {
+  const worst = new Map<string, number>();
+  for (const v of views) {
+    for (const end of [v.knots[0], v.knots[2]]) {
+      const drop = end.energyEv - v.knots[1].energyEv;
+      if (drop > 0 && drop > (worst.get(end.site) ?? 0)) worst.set(end.site, drop);
+    }
+  }
+  return [...worst].map(([site, drop]) => `${site} (${(drop * 1000).toFixed(1)} meV above a saddle)`);
 }
 
 /** The periodic hop graph of complete hops: their end minima and, per hop, its top energy and lattice translation. */

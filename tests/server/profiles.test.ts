@@ -355,6 +355,30 @@ describe('profiles from the database', () => {
     expect(a.sigma_eV).toBe(0.05);
   });
 
+  it('names the end sites that lie above a saddle of theirs (not local minima)', async () => {
+    // Bridges predicted at -1.0 eV, below the predicted T_M (-0.55) and H (-0.35): an unlabelled H sits 650 meV above
+    // its saddles, an unlabelled T_M 450 meV.
+    const model = await db.model.create({
+      data: { datasetId, name: 'downhill', backbone: 'none', head: 'ridge', settingsJson: '{}' },
+    });
+    const sites = await db.site.findMany({ where: { surfaceId }, select: { id: true, kind: true } });
+    await db.prediction.createMany({
+      data: sites.map((s) => ({
+        modelId: model.id,
+        siteId: s.id,
+        valueEv: s.kind === 'bridge' ? -1 : s.kind === 'T_M' ? -0.55 : -0.35,
+        sigmaEv: 0.05,
+      })),
+    });
+    const { profiles: json } = await (
+      await profilesRoute(new Request(`http://x/profiles?model=${model.id}`), ctx({ id: datasetId }))
+    ).json();
+    const note = (json.notes as string[]).find((n) => n.includes('not local minima'))!;
+    expect(note).toContain('(650.0 meV above a saddle)');
+    expect(note).toContain('(450.0 meV above a saddle)');
+    await db.model.delete({ where: { id: model.id } });
+  });
+
   it('selects surfaces and models by id and answers 404 for unknown ones', async () => {
     const sel = await getCsv('barriers.csv', `?surfaces=${surfaceId}&model=none`);
     expect(sel.res.status).toBe(200);
