@@ -104,6 +104,27 @@ describe('endpoint anchoring', () => {
     expect(p.meanEv).toBeCloseTo(0.6, 10);
   });
 
+  test('minima without a labelled group: surface mean plus the inner model on MEP relative to the surface', async () => {
+    // E = surface mean + 0.5 * (MEP - surface mean minimum MEP); absolute MEPs carry offsets A +5, B -3 eV.
+    const minimum = (id: string, surface: 'A' | 'B', group: number, relative: number, e?: number): Sample => ({
+      ...site(id, surface, group, e ?? (surface === 'A' ? -0.9 : 0.2) + 0.5 * relative),
+      mepEv: (surface === 'A' ? 5 : -3) + relative,
+    });
+    const data = [
+      minimum('A/0', 'A', 0, -0.2),
+      minimum('A/1', 'A', 1, 0),
+      minimum('A/2', 'A', 2, 0.2),
+      minimum('B/0', 'B', 0, -0.2),
+      minimum('B/1', 'B', 1, 0.2),
+    ] as LabelledSample[];
+    const model = await fitModel({ type: 'mep-linear', anchor: 'endpoints' }, data, ctx);
+    const [fresh, twin] = await model.predict([minimum('B/7', 'B', 7, 0.4, 99), minimum('A/1-twin', 'A', 1, 0.3, 99)]);
+    expect(fresh.meanEv).toBeCloseTo(0.2 + 0.5 * 0.4, 10);
+    expect(twin.meanEv).toBeCloseTo(-0.9, 10); // its group is labelled: the label, whatever the MEP
+    const restored = await restoreModel(JSON.parse(JSON.stringify(await model.state())), {});
+    expect((await restored.predict([minimum('B/7', 'B', 7, 0.4, 99)]))[0].meanEv).toBeCloseTo(0.4, 10);
+  });
+
   test('save -> restore gives identical predictions', async () => {
     const model = await fitModel({ type: 'mep-linear', anchor: 'endpoints' }, train, ctx);
     const restored = await restoreModel(JSON.parse(JSON.stringify(await model.state())), {});
