@@ -4,6 +4,7 @@ Frame: Cartesian Angstrom, a along x, b at 120 degrees, c (surface normal) along
 The slab is centred in z with VACUUM_A of vacuum on each side; Li goes above the top X
 layer (largest z).
 """
+import re
 from dataclasses import dataclass
 
 from ase import Atoms
@@ -42,6 +43,42 @@ HOSTS = {
 }
 
 DOPANTS = ("V", "Nb", "Cr", "Ti", "Zr", "Mo", "W")
+
+_FORMULA = re.compile(r"^([A-Z][a-z]?)(S|Se|Te)2$")
+USER_SOURCE = "user-supplied on the command line (--host); host kept frozen"
+
+
+def parse_host_spec(text: str) -> Host:
+    """'WSe2:2H:3.32:3.36' -> Host (formula:phase:a_A:thickness_A), for an MX2 not in HOSTS.
+
+    The formula must be metal + S, Se or Te + '2'; phase 2H or 1T; a and thickness in Angstrom.
+    """
+    parts = text.split(":")
+    if len(parts) != 4:
+        raise ValueError(f"host spec {text!r}: expected FORMULA:PHASE:a_A:thickness_A, e.g. WSe2:2H:3.32:3.36")
+    formula, phase, a_text, t_text = parts
+    match = _FORMULA.match(formula)
+    if match is None:
+        raise ValueError(f"host spec {text!r}: formula {formula!r} is not MX2 with X = S, Se or Te")
+    if phase not in ("2H", "1T"):
+        raise ValueError(f"host spec {text!r}: phase {phase!r} is not 2H or 1T")
+    try:
+        a_A, thickness_A = float(a_text), float(t_text)
+    except ValueError:
+        raise ValueError(f"host spec {text!r}: a and thickness must be numbers (Angstrom)") from None
+    if not (2.0 <= a_A <= 5.0 and 1.0 <= thickness_A <= 5.0):
+        raise ValueError(f"host spec {text!r}: a = {a_A} A or thickness = {thickness_A} A is not an MX2 monolayer's")
+    return Host(formula, match.group(1), match.group(2), phase, a_A, thickness_A, USER_SOURCE)
+
+
+def register_host(host: Host) -> None:
+    """Add `host` to HOSTS; a formula already there must come with the same values."""
+    known = HOSTS.get(host.formula)
+    if known is not None and (known.phase, known.a_A, known.thickness_A) != (host.phase, host.a_A, host.thickness_A):
+        raise ValueError(f"{host.formula} is already defined ({known.phase}, a = {known.a_A} A, "
+                         f"thickness = {known.thickness_A} A); a surface folder holds one structure")
+    if known is None:
+        HOSTS[host.formula] = host
 
 
 def surface_name(host: str, dopant: "str | None") -> str:

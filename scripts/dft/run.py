@@ -13,9 +13,10 @@ import time
 
 import numpy as np
 from ase import Atoms
+from ase.io import read as ase_read
 
 from . import adsorb, refs
-from .build import HOSTS, build_slab, surface_name
+from .build import HOSTS, build_slab, parse_host_spec, register_host, surface_name
 from .calc import MOVING_ATOMS_SYMMETRY, STANDARD, code_version, make_calc
 from .sites import find_sites, group_equivalent, in_plane_distance, top_layer
 from .write import read_json, write_json, write_labels, write_locpot_gz, write_poscar
@@ -73,7 +74,7 @@ def parse_surface(name: str) -> "tuple[str, str | None]":
     """'MoS2-V' -> ('MoS2', 'V'); 'MoS2' -> ('MoS2', None)."""
     host, _, dopant = name.partition("-")
     if host not in HOSTS:
-        raise SystemExit(f"unknown host {host}; known: {', '.join(HOSTS)}")
+        raise SystemExit(f"unknown host {host}; known: {', '.join(HOSTS)} (define others with --host)")
     return host, dopant or None
 
 
@@ -104,6 +105,14 @@ class Surface:
         old = read_json(os.path.join(self.progress, "settings.json"))
         if old is not None and old != self.settings:
             raise SystemExit(f"{self.dir} was computed with other settings: {old}")
+        poscar = os.path.join(self.dir, "POSCAR")
+        if os.path.exists(poscar):
+            stored = ase_read(poscar, format="vasp")
+            if (stored.get_chemical_formula() != self.slab.get_chemical_formula()
+                    or not np.allclose(stored.cell.array, self.slab.cell.array, atol=1e-4)):
+                raise SystemExit(f"{poscar} holds another structure (formula {stored.get_chemical_formula()}, "
+                                 f"a = {stored.cell.lengths()[0] / 3:.4f} A) than {self.name} builds now; "
+                                 "a custom host must be given the same --host values on every run")
         write_json(os.path.join(self.progress, "settings.json"), self.settings)
 
     def host_calc(self) -> dict:
@@ -278,7 +287,14 @@ def main(argv=None) -> None:
                    help="recompute the host SCF of finished surfaces that lack E_F and band edges")
     p.add_argument("--neb-after", type=int, default=None,
                    help="run the NEBs after this many surfaces instead of at the end")
+    p.add_argument("--host", action="append", default=[], metavar="FORMULA:PHASE:a:thickness",
+                   help="define an MX2 host that is not built in, e.g. WSe2:2H:3.32:3.36 (Angstrom); repeatable")
     args = p.parse_args(argv)
+    for spec in args.host:
+        try:
+            register_host(parse_host_spec(spec))
+        except ValueError as err:
+            raise SystemExit(str(err)) from None
     settings = dict(STANDARD, h_A=args.h)
     ref = refs.ensure_references(os.path.join(args.out, "references.json"), settings, args.work)
     log(f"mu_Li(bcc) = {ref['E_bcc_per_atom_eV']:.4f} eV, E(Li atom) = {ref['E_atom_eV']:.4f} eV")

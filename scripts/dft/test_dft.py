@@ -10,7 +10,7 @@ from collections import Counter
 import numpy as np
 
 from .adsorb import fit_minimum, next_height
-from .build import HOSTS, build_slab
+from .build import HOSTS, build_slab, parse_host_spec, register_host
 from .sites import find_sites, group_equivalent
 from .write import write_locpot_gz
 
@@ -85,10 +85,6 @@ class Locpot(unittest.TestCase):
         np.testing.assert_array_equal(np.array(values).reshape(4, 3, 2).transpose(2, 1, 0), v)
 
 
-if __name__ == "__main__":
-    unittest.main()
-
-
 class NebResume(unittest.TestCase):
     """A CI-NEB resumed from the checkpointed BFGS block continues exactly as the uninterrupted run (EMT, Au on Cu)."""
 
@@ -134,3 +130,38 @@ class NebResume(unittest.TestCase):
         restore_bfgs(opt, state, idx, neb.get_positions())
         opt.run(fmax=1e-6, steps=3)
         np.testing.assert_allclose(neb.get_positions(), uninterrupted, atol=1e-8)
+
+
+class CustomHost(unittest.TestCase):
+    """--host FORMULA:PHASE:a:thickness defines an MX2 the table does not hold."""
+
+    def tearDown(self):
+        HOSTS.pop("WSe2", None)
+
+    def test_a_custom_2h_host_builds_and_has_the_pristine_site_groups(self):
+        host = parse_host_spec("WSe2:2H:3.32:3.36")
+        self.assertEqual((host.metal, host.chalcogen, host.phase, host.a_A, host.thickness_A),
+                         ("W", "Se", "2H", 3.32, 3.36))
+        register_host(host)
+        slab = build_slab("WSe2", "V")
+        self.assertEqual(slab.get_chemical_formula(), "Se18VW8")
+        self.assertAlmostEqual(slab.cell.lengths()[0], 3 * 3.32, places=9)
+        tops = slab.positions[[a.index for a in slab if a.symbol == "Se"], 2]
+        self.assertAlmostEqual(tops.max() - tops.min(), 3.36, places=9)
+        self.assertEqual(len(_groups("WSe2", None)[1]), 3)
+
+    def test_bad_specs_are_refused_with_the_reason(self):
+        for text, reason in (("WSe2:2H:3.32", "expected FORMULA"), ("WO2:2H:3.3:3.3", "not MX2"),
+                             ("WSe2:3R:3.32:3.36", "not 2H or 1T"), ("WSe2:2H:x:3.36", "numbers"),
+                             ("WSe2:2H:33.2:3.36", "not an MX2 monolayer")):
+            with self.assertRaisesRegex(ValueError, reason):
+                parse_host_spec(text)
+
+    def test_a_built_in_host_cannot_be_redefined_with_other_values(self):
+        register_host(parse_host_spec("MoS2:2H:3.18:3.13"))  # same values: accepted
+        with self.assertRaisesRegex(ValueError, "already defined"):
+            register_host(parse_host_spec("MoS2:2H:3.16:3.13"))
+
+
+if __name__ == "__main__":
+    unittest.main()
