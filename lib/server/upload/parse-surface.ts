@@ -1,6 +1,5 @@
 import { createReadStream } from 'node:fs';
-import { open, readFile, stat } from 'node:fs/promises';
-import { createGunzip } from 'node:zlib';
+import { readFile, stat } from 'node:fs/promises';
 import { z } from 'zod';
 import type { Grid3D } from '@/lib/grid/grid3d';
 import type { Structure } from '@/lib/structure/structure';
@@ -14,6 +13,7 @@ import { parseLabelsCsv } from '@/lib/formats/labels-csv';
 import { parseNebRun } from '@/lib/formats/neb';
 import type { BundleFile, SurfaceBundle } from './bundle';
 import { UploadError } from './errors';
+import { openMaybeGzip } from './open-file';
 import type { ReceivedFile } from './receive';
 
 /** meta.json of a surface folder (../shared/DESIGN.md section 3); anything missing the user gives in the app. */
@@ -137,44 +137,6 @@ async function readPotential(
   } catch (err) {
     throw asUploadError(err, file.path);
   }
-}
-
-/** Most bytes a gzip-compressed upload may inflate to (a gzip bomb stops here with a 413). */
-const MAX_INFLATED_BYTES = 64 * 1024 ** 3;
-
-/**
- * The file's bytes as a stream, inflated with Node's zlib when it is gzip (about twice as fast as the isomorphic
- * inflater in lib/formats and without its buffering), with a cap on the inflated size.
- */
-async function openMaybeGzip(
-  tempPath: string,
-  name: string,
-): Promise<{ chunks: AsyncIterable<Uint8Array>; gzip: boolean; sourceBytesRead: () => number }> {
-  const head = new Uint8Array(2);
-  const handle = await open(tempPath, 'r');
-  try {
-    await handle.read(head, 0, 2, 0);
-  } finally {
-    await handle.close();
-  }
-  const source = createReadStream(tempPath, { highWaterMark: 4 << 20 });
-  let read = 0;
-  source.on('data', (c) => (read += c.length));
-  if (!isGzip(head)) return { chunks: source, gzip: false, sourceBytesRead: () => read };
-  async function* inflated(): AsyncGenerator<Uint8Array> {
-    let total = 0;
-    for await (const chunk of source.pipe(createGunzip({ chunkSize: 1 << 20 })) as AsyncIterable<Buffer>) {
-      total += chunk.length;
-      if (total > MAX_INFLATED_BYTES) {
-        source.destroy();
-        throw new UploadError(413, 'gzip_too_large', `${name} inflates to more than ${MAX_INFLATED_BYTES} bytes`, {
-          file: name,
-        });
-      }
-      yield chunk;
-    }
-  }
-  return { chunks: inflated(), gzip: true, sourceBytesRead: () => read };
 }
 
 async function readMeta(file: ReceivedFile): Promise<SurfaceMeta> {
