@@ -1,22 +1,26 @@
 /**
- * `npm run bench:upload`: peak memory of the server-side upload path on a large LOCPOT, in the same run as a
+ * `npm run bench:upload`: peak memory of the server-side upload path on a large potential file, in the same run as a
  * reference (the bare Float32 grid), against the goal peak <= 1.5 x grid + 100 MB.
  *
- * Writes (once, cached under os.tmpdir()) a LOCPOT of a 3x3 MoS2 slab on --dims NX,NY,NZ (default 180,180,360, about
- * 210 MB of text), then streams it as a multipart body through `importUpload` (what POST /api/datasets/[id]/uploads
- * runs: busboy to a temporary file, streaming parse, chunked store in one transaction) into a temporary SQLite
- * database, and waits for the extraction job (sites, MEPs, EPDIs). RSS is sampled every 20 ms.
+ * Writes (once, cached under os.tmpdir()) a LOCPOT (default) or, with `--format cube`, a Gaussian cube of a 3x3 MoS2
+ * slab on --dims NX,NY,NZ (default 180,180,360: about 210 MB of LOCPOT text, 180 MB of cube), then streams it as a
+ * multipart body through `importUpload` (what POST /api/datasets/[id]/uploads runs: busboy to a temporary file,
+ * streaming parse, chunked store in one transaction) into a temporary SQLite database, and waits for the extraction
+ * job (sites, MEPs, EPDIs). RSS is sampled every 20 ms.
  */
 import { execFileSync } from 'node:child_process';
 import { createReadStream, createWriteStream, existsSync, mkdtempSync, renameSync, rmSync, statSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { writeCubeChunks } from '../lib/formats/cube';
 import { writeVolumetricChunks } from '../lib/formats/volumetric';
 import { buildMX2Slab } from '../tests/fixtures/synthetic';
 
 const args = process.argv.slice(2);
 const dimsArg = args[args.indexOf('--dims') + 1];
 const dims = (args.includes('--dims') ? dimsArg.split(',').map(Number) : [180, 180, 360]) as [number, number, number];
+const format = args.includes('--format') ? args[args.indexOf('--format') + 1] : 'locpot';
+if (format !== 'locpot' && format !== 'cube') throw new Error(`--format ${format}: expected locpot or cube`);
 
 async function generate(file: string): Promise<void> {
   const structure = buildMX2Slab({ phase: '2H', dopant: { species: 'V' } });
@@ -32,7 +36,11 @@ async function generate(file: string): Promise<void> {
           (1 + 0.3 * Math.cos((6 * Math.PI * i) / nx) * Math.cos((6 * Math.PI * j) / ny));
       }
   const out = createWriteStream(`${file}.part`);
-  for (const chunk of writeVolumetricChunks(structure, dims, [data])) {
+  const chunks =
+    format === 'cube'
+      ? writeCubeChunks(structure, { dims, lattice: structure.lattice, data })
+      : writeVolumetricChunks(structure, dims, [data]);
+  for (const chunk of chunks) {
     if (!out.write(chunk)) await new Promise<void>((r) => out.once('drain', () => r()));
   }
   await new Promise<void>((r, j) => out.end((e?: Error | null) => (e ? j(e) : r())));
@@ -65,12 +73,12 @@ function multipartStream(file: string, name: string): { body: ReadableStream<Uin
 }
 
 async function main(): Promise<void> {
-  const file = path.join(os.tmpdir(), `epdi-bench-upload-${dims.join('x')}.LOCPOT`);
+  const file = path.join(os.tmpdir(), `epdi-bench-upload-${dims.join('x')}.${format === 'cube' ? 'cube' : 'LOCPOT'}`);
   if (args.includes('--generate-only')) return generate(file);
   if (!existsSync(file)) {
     console.log(`writing ${file} ...`);
     // In a child process, so that the measured process starts clean.
-    execFileSync(process.execPath, ['--import', 'tsx', __filename, '--generate-only', '--dims', dims.join(',')], {
+    execFileSync(process.execPath, ['--import', 'tsx', __filename, '--generate-only', '--dims', dims.join(','), '--format', format], {
       stdio: 'inherit',
     });
   }
@@ -89,7 +97,7 @@ async function main(): Promise<void> {
   let peakMB = baselineMB;
   const sampler = setInterval(() => (peakMB = Math.max(peakMB, process.memoryUsage().rss / 2 ** 20)), 20);
 
-  const { body, contentType } = multipartStream(file, 'MoS2-V/LOCPOT');
+  const { body, contentType } = multipartStream(file, format === 'cube' ? 'MoS2-V/potential.cube' : 'MoS2-V/LOCPOT');
   const t0 = performance.now();
   const result = await importUpload(dataset.id, body, contentType);
   const uploadSeconds = (performance.now() - t0) / 1000;
@@ -109,7 +117,7 @@ async function main(): Promise<void> {
   const gridMB = (dims[0] * dims[1] * dims[2] * 4) / 2 ** 20;
   const goalMB = 1.5 * gridMB + 100;
   const rows = [
-    ['LOCPOT text', `${fileMB.toFixed(0)} MB`],
+    [`${format === 'cube' ? 'cube' : 'LOCPOT'} text`, `${fileMB.toFixed(0)} MB`],
     ['Float32 grid (reference)', `${gridMB.toFixed(0)} MB`],
     ['process RSS before upload', `${baselineMB.toFixed(0)} MB`],
     [

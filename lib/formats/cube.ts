@@ -288,42 +288,59 @@ export async function parseCubeStream(
 
 /**
  * Write a cube file in Bohr and Hartree (or e/Bohr^3 for 'density'), origin 0, 6 values per line, a line break after
- * every z row. `structure` positions are Cartesian Angstrom relative to the grid origin.
+ * every z row, as string chunks of about `linesPerChunk` lines (a large grid never becomes one string).
+ * `structure` positions are Cartesian Angstrom relative to the grid origin.
  */
-export function writeCube(
+export function* writeCubeChunks(
   structure: Structure,
   grid: Grid3D,
-  opts: { quantity?: CubeQuantity; comment?: string } = {},
-): string {
+  opts: { quantity?: CubeQuantity; comment?: string; linesPerChunk?: number } = {},
+): Generator<string> {
   const q = opts.quantity ?? 'potential';
+  const linesPerChunk = opts.linesPerChunk ?? 20000;
   const factor = q === 'potential' ? 1 / HARTREE_TO_EV : q === 'density' ? BOHR_TO_ANGSTROM ** 3 : 1;
   const [n1, n2, n3] = grid.dims;
   const e = (x: number): string => (x < 0 ? '' : ' ') + x.toExponential(8).replace(/e([+-])(\d)$/, 'e$10$2');
   const b = (x: number): string => (x / BOHR_TO_ANGSTROM).toFixed(6).padStart(12);
-  const out: string[] = [];
-  out.push((opts.comment ?? structure.comment ?? 'EPDI Lab').replace(/[\r\n]+/g, ' '));
-  out.push(`written by EPDI Lab: ${q === 'potential' ? 'Hartree' : q === 'density' ? 'e/Bohr^3' : 'raw'}, Bohr`);
-  out.push(`${String(structure.positions.length).padStart(5)}${b(0)}${b(0)}${b(0)}`);
+  const head: string[] = [];
+  head.push((opts.comment ?? structure.comment ?? 'EPDI Lab').replace(/[\r\n]+/g, ' '));
+  head.push(`written by EPDI Lab: ${q === 'potential' ? 'Hartree' : q === 'density' ? 'e/Bohr^3' : 'raw'}, Bohr`);
+  head.push(`${String(structure.positions.length).padStart(5)}${b(0)}${b(0)}${b(0)}`);
   grid.lattice.forEach((v, k) => {
     const n = grid.dims[k];
-    out.push(`${String(n).padStart(5)}${b(v[0] / n)}${b(v[1] / n)}${b(v[2] / n)}`);
+    head.push(`${String(n).padStart(5)}${b(v[0] / n)}${b(v[1] / n)}${b(v[2] / n)}`);
   });
   structure.positions.forEach((pos, a) => {
     const z = atomicNumber(structure.species[a]);
-    out.push(`${String(z).padStart(5)}${z.toFixed(6).padStart(12)}${b(pos[0])}${b(pos[1])}${b(pos[2])}`);
+    head.push(`${String(z).padStart(5)}${z.toFixed(6).padStart(12)}${b(pos[0])}${b(pos[1])}${b(pos[2])}`);
   });
+  yield `${head.join('\n')}\n`;
   const d = grid.data;
+  let buf: string[] = [];
   for (let i = 0; i < n1; i++) {
     for (let j = 0; j < n2; j++) {
       let line = '';
       for (let k = 0; k < n3; k++) {
         line += ` ${e(d[i + n1 * (j + n2 * k)] * factor)}`;
         if ((k + 1) % 6 === 0 || k === n3 - 1) {
-          out.push(line);
+          buf.push(line);
           line = '';
+          if (buf.length >= linesPerChunk) {
+            yield `${buf.join('\n')}\n`;
+            buf = [];
+          }
         }
       }
     }
   }
-  return `${out.join('\n')}\n`;
+  if (buf.length) yield `${buf.join('\n')}\n`;
+}
+
+/** Whole cube file as one string (small grids: tests, exports). */
+export function writeCube(
+  structure: Structure,
+  grid: Grid3D,
+  opts: { quantity?: CubeQuantity; comment?: string } = {},
+): string {
+  return [...writeCubeChunks(structure, grid, opts)].join('');
 }

@@ -24,7 +24,7 @@ export { VasprunScanner, parseVasprun } from './vasprun';
 export type { VasprunSummary } from './vasprun';
 export { parseNebRun, squaredImageDistance } from './neb';
 export type { NebImage, NebRun, NebOptions } from './neb';
-export { CubeParser, parseCube, parseCubeStream, writeCube, BOHR_TO_ANGSTROM, HARTREE_TO_EV } from './cube';
+export { CubeParser, parseCube, parseCubeStream, writeCube, writeCubeChunks, BOHR_TO_ANGSTROM, HARTREE_TO_EV } from './cube';
 export type { CubeData, CubeOptions, CubeQuantity } from './cube';
 export { parseLabelsCsv, writeLabelsCsv, csvRecords, isSiteKind, SITE_KINDS, LABELS_REQUIRED_COLUMNS } from './labels-csv';
 export type { LabelRow, SiteKind } from './labels-csv';

@@ -1,6 +1,6 @@
 import { describe, expect, test } from 'vitest';
 import fc from 'fast-check';
-import { BOHR_TO_ANGSTROM, CubeParser, HARTREE_TO_EV, parseCube, writeCube } from '@/lib/formats';
+import { BOHR_TO_ANGSTROM, CubeParser, HARTREE_TO_EV, parseCube, writeCube, writeCubeChunks } from '@/lib/formats';
 import type { Grid3D } from '@/lib/grid/grid3d';
 import { fixture, thrown } from './helpers';
 
@@ -101,5 +101,30 @@ describe('cube write -> read round trip (fast-check)', () => {
       { numRuns: 100 },
     );
     expect(HARTREE_TO_EV).toBe(27.211386245988);
+  });
+
+  test('the chunked writer splits only at line ends and each chunk holds at most linesPerChunk data lines', () => {
+    // 2 x 3 x 7 grid: 6 z rows of 7 values = 6 rows x 2 lines (6 + 1 values) = 12 data lines.
+    const dims: [number, number, number] = [2, 3, 7];
+    const grid: Grid3D = {
+      dims,
+      lattice: [
+        [3, 0, 0],
+        [0, 3, 0],
+        [0, 0, 7],
+      ],
+      data: Float32Array.from({ length: 42 }, (_, i) => i / 10 - 2),
+    };
+    const s = { comment: 'c', lattice: grid.lattice, species: ['Mo'], positions: [[0, 0, 3.5]] as [number, number, number][] };
+    const chunks = [...writeCubeChunks(s, grid, { linesPerChunk: 5 })];
+    const header = 2 + 1 + 3 + 1;
+    expect(chunks[0].split('\n').length - 1).toBe(header);
+    expect(chunks.slice(1).map((c) => c.split('\n').length - 1)).toEqual([5, 5, 2]);
+    for (const c of chunks) expect(c.endsWith('\n')).toBe(true);
+    const whole = chunks.join('');
+    expect(whole).toBe(writeCube(s, grid));
+    const back = parseCube(whole);
+    // value (i, j, k) = (i + 2 (j + 3 k)) / 10 - 2, whatever the order of the file
+    expect(back.grid.data[1 + 2 * (2 + 3 * 6)]).toBeCloseTo((1 + 2 * (2 + 3 * 6)) / 10 - 2, 6);
   });
 });
