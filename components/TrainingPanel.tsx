@@ -683,7 +683,8 @@ export function TrainingPanel({ datasetId, initialModels }: { datasetId: string;
               <>
                 <p className="text-xs text-slate-600">
                   Unlabelled saddles (one per symmetry group, none with a labelled twin) with the largest predictive σ ({outcome.nextRankedBy === outcome.model ? outcome.model : `${outcome.nextRankedBy}, since ${outcome.model} gives no σ`}): an NEB there
-                  teaches the model most.
+                  teaches the model most. To rank them instead by how much each may move the surface&apos;s percolating barrier,
+                  predict and store below, then open the profiles page (&quot;Saddles to compute next&quot;).
                 </p>
                 <table aria-label="Compute these next" className="mt-1 w-full border border-slate-200">
                   <thead className="bg-slate-100 text-left text-slate-600">
