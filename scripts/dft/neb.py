@@ -125,7 +125,10 @@ def run_hop(surface, bridge_name: str, log) -> None:
     if ckpt.get("bfgs"):
         restore_bfgs(opt, ckpt["bfgs"], idx, neb.get_positions())
 
+    wall_before = ckpt["wall_s"]
+
     def checkpoint() -> None:
+        ckpt["wall_s"] = round(wall_before + time.time() - t0, 1)
         ckpt["inner"] = [img.positions[-1].tolist() for img in images[1:-1]]
         ckpt["bfgs"] = bfgs_state(opt, idx)
         ckpt["steps"] += 1
@@ -134,7 +137,7 @@ def run_hop(surface, bridge_name: str, log) -> None:
 
     opt.attach(checkpoint, interval=1)
     converged = opt.run(fmax=FMAX_EV_A, steps=MAX_STEPS)
-    ckpt["wall_s"] += time.time() - t0
+    ckpt["wall_s"] = round(wall_before + time.time() - t0, 1)
     write_json(ckpt_path, ckpt)
     if not converged:
         log(f"{surface.name} NEB {bridge_name}: not converged after {MAX_STEPS} steps; rerun continues")

@@ -1,7 +1,8 @@
-"""Print a Markdown summary of the dataset: per surface, labels by kind, E_b range and compute time.
+"""Print a Markdown summary of the dataset: per surface, labels by kind, E_b range and compute time; then every
+CI-NEB (finished: bridge scan vs NEB saddle; running: steps so far).
 
 Usage: /usr/bin/python3 -m scripts.dft.status [data/demo] [--readme]
-With --readme the table replaces the one between the status markers of README.md and scripts/dft/README.md.
+With --readme the tables replace the ones between the status markers of README.md and scripts/dft/README.md.
 """
 import csv
 import json
@@ -44,24 +45,74 @@ def _group_count(surface_dir: str) -> str:
         return str(len({s["group"] for s in json.load(fh)}))
 
 
+def neb_summary(root: str) -> str:
+    """Markdown table of every CI-NEB under `root`/<surface>/neb/<bridge>/: for a finished one the bridge height-scan
+    energy against the NEB saddle (meV; positive = the bridge lies above the saddle) and the saddle's in-plane
+    distance from the bridge; for one still running the optimiser steps and largest force so far."""
+    lines = ["| surface | hop | state | E(bridge scan) - E(NEB saddle) (meV) | saddle from bridge (A) "
+             "| optimiser steps | wall (h) |", "|---|---|---|---|---|---|---|"]
+    total_wall = 0.0
+    for name in sorted(os.listdir(root)):
+        neb_root = os.path.join(root, name, "neb")
+        if not os.path.isdir(neb_root):
+            continue
+        for run in sorted(os.listdir(neb_root)):
+            folder = os.path.join(neb_root, run)
+            done = _read(os.path.join(folder, "summary.json"))
+            if done is not None:
+                hop = f"{done['hop'][0]} -> {run} -> {done['hop'][1]}"
+                lines.append(f"| {name} | {hop} | converged | {done['E_bridge_minus_NEB_saddle_eV'] * 1000:.1f} "
+                             f"| {done['saddle_offset_from_bridge_xy_A']:.2f} | {done['steps']} "
+                             f"| {done['wall_s'] / 3600:.2f} |")
+                total_wall += done["wall_s"]
+                continue
+            ckpt = _read(os.path.join(folder, ".progress.json"))
+            if ckpt is not None:
+                lines.append(f"| {name} | {run} | running | | | {ckpt['steps']} | {ckpt.get('wall_s', 0) / 3600:.2f} |")
+                total_wall += ckpt.get("wall_s", 0)
+    if len(lines) == 2:
+        return "No CI-NEB yet."
+    lines.append(f"| total | | | | | | {total_wall / 3600:.2f} |")
+    return "\n".join(lines)
+
+
+def _read(path: str):
+    """JSON at `path`, or None when there is no such file."""
+    if not os.path.exists(path):
+        return None
+    with open(path) as fh:
+        return json.load(fh)
+
+
 MARKERS = {"README.md": ("<!-- dataset-status -->", "<!-- /dataset-status -->"),
            os.path.join("scripts", "dft", "README.md"): ("<!-- status -->", "<!-- /status -->")}
+NEB_MARKERS = ("<!-- neb-status -->", "<!-- /neb-status -->")
 
 
-def update_readmes(table: str, repo: str = ".") -> None:
-    """Replace the text between each README's status markers by `table`."""
+def _replace_between(text: str, start: str, end: str, body: str) -> str:
+    """`text` with what lies between the markers `start` and `end` replaced by `body`."""
+    i, j = text.index(start) + len(start), text.index(end)
+    return text[:i] + "\n\n" + body + "\n\n" + text[j:]
+
+
+def update_readmes(table: str, neb_table: str, repo: str = ".") -> None:
+    """Replace the text between each README's status markers by `table`, and between its NEB markers (where it has
+    them) by `neb_table`."""
     for rel, (start, end) in MARKERS.items():
         path = os.path.join(repo, rel)
         with open(path) as fh:
             text = fh.read()
-        i, j = text.index(start) + len(start), text.index(end)
+        text = _replace_between(text, start, end, table)
+        if NEB_MARKERS[0] in text:
+            text = _replace_between(text, *NEB_MARKERS, neb_table)
         with open(path, "w") as fh:
-            fh.write(text[:i] + "\n\n" + table + "\n\n" + text[j:])
+            fh.write(text)
 
 
 if __name__ == "__main__":
     args = [a for a in sys.argv[1:] if not a.startswith("--")]
-    table = summary(args[0] if args else "data/demo")
-    print(table)
+    root = args[0] if args else "data/demo"
+    table, neb_table = summary(root), neb_summary(root)
+    print(table + "\n\n" + neb_table)
     if "--readme" in sys.argv:
-        update_readmes(table)
+        update_readmes(table, neb_table)

@@ -163,5 +163,28 @@ class CustomHost(unittest.TestCase):
             register_host(parse_host_spec("MoS2:2H:3.16:3.13"))
 
 
+class Status(unittest.TestCase):
+    """The NEB table of status.py, from hand-written summary and checkpoint files."""
+
+    def test_finished_and_running_nebs_are_listed_with_the_bridge_difference(self):
+        import json
+        import os
+        from .status import neb_summary
+        with tempfile.TemporaryDirectory() as root:
+            done = os.path.join(root, "MoS2", "neb", "bridge-08")
+            running = os.path.join(root, "MoS2-V", "neb", "bridge-03")
+            os.makedirs(done)
+            os.makedirs(running)
+            with open(os.path.join(done, "summary.json"), "w") as fh:
+                json.dump({"hop": ["H-01", "T_M-02"], "E_bridge_minus_NEB_saddle_eV": 0.0123,
+                           "saddle_offset_from_bridge_xy_A": 0.071, "steps": 9, "wall_s": 7200}, fh)
+            with open(os.path.join(running, ".progress.json"), "w") as fh:
+                json.dump({"steps": 4, "wall_s": 1800}, fh)
+            rows = neb_summary(root).splitlines()[2:]
+        self.assertEqual(rows, ["| MoS2 | H-01 -> bridge-08 -> T_M-02 | converged | 12.3 | 0.07 | 9 | 2.00 |",
+                                "| MoS2-V | bridge-03 | running | | | 4 | 0.50 |",
+                                "| total | | | | | | 2.50 |"])
+
+
 if __name__ == "__main__":
     unittest.main()
