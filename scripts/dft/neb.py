@@ -53,7 +53,7 @@ def restore_bfgs(opt: BFGS, state: dict, idx: "list[int]", positions: np.ndarray
     opt.f0[idx] = state["f0"]
 
 
-def _site_record(surface, name: str) -> dict:
+def site_record(surface, name: str) -> dict:
     """The finished checkpoint of the representative of site `name`'s group."""
     sites = read_json(os.path.join(surface.progress, "sites.json"))
     group = next(s["group"] for s in sites if s["name"] == name)
@@ -91,9 +91,9 @@ def run_hop(surface, bridge_name: str, log) -> None:
         return
     sites = read_json(os.path.join(surface.progress, "sites.json"))
     bridge = next(s for s in sites if s["name"] == bridge_name)
-    bridge_rec = _site_record(surface, bridge_name)
+    bridge_rec = site_record(surface, bridge_name)
     bridge = dict(bridge, height_A=bridge_rec["height_A"])
-    end_recs = [_site_record(surface, n) for n in bridge["hop"]]
+    end_recs = [site_record(surface, n) for n in bridge["hop"]]
     ends = [dict(xy=np.array([s["x"], s["y"]]), height_A=r["height_A"])
             for n, r in zip(bridge["hop"], end_recs) for s in sites if s["name"] == n]
     path = _initial_path(surface, bridge, ends)

@@ -286,7 +286,10 @@ def main(argv=None) -> None:
     p.add_argument("--backfill-levels", action="store_true",
                    help="recompute the host SCF of finished surfaces that lack E_F and band edges")
     p.add_argument("--neb-after", type=int, default=None,
-                   help="run the NEBs after this many surfaces instead of at the end")
+                   help="run the NEBs (and --relax checks) after this many surfaces instead of at the end")
+    p.add_argument("--relax", nargs="*", default=[],
+                   help="hops SURFACE:BRIDGE whose end minima and bridge are relaxed with the nearest host atoms "
+                        "free (size of the frozen-host approximation), run after the NEBs")
     p.add_argument("--host", action="append", default=[], metavar="FORMULA:PHASE:a:thickness",
                    help="define an MX2 host that is not built in, e.g. WSe2:2H:3.32:3.36 (Angstrom); repeatable")
     args = p.parse_args(argv)
@@ -309,14 +312,14 @@ def main(argv=None) -> None:
 
 
 def run_nebs(args, settings: dict, ref: dict) -> None:
-    """CI-NEB for each SURFACE:BRIDGE hop whose surface and end points are done."""
-    if not args.neb:
-        return
-    from . import neb
-    for item in args.neb:
-        name, _, bridge = item.partition(":")
-        surface = Surface(name, args.out, args.work, settings, ref, None)
-        neb.run_hop(surface, bridge, log)
+    """CI-NEB for each --neb SURFACE:BRIDGE hop, then the host-relaxation check of each --relax hop (their
+    surfaces' sites must be done)."""
+    from . import neb, relax
+    for items, module in ((args.neb, neb), (args.relax, relax)):
+        for item in items:
+            name, _, bridge = item.partition(":")
+            surface = Surface(name, args.out, args.work, settings, ref, None)
+            module.run_hop(surface, bridge, log)
 
 
 if __name__ == "__main__":

@@ -76,6 +76,31 @@ def neb_summary(root: str) -> str:
     return "\n".join(lines)
 
 
+def relax_summary(root: str) -> str:
+    """Markdown table of every host-relaxation check (relax.py) under `root`/<surface>/.progress/relax-<bridge>.json:
+    per knot E(relaxed) - E(frozen label) in meV, and the forward barrier frozen vs relaxed (eV)."""
+    lines = ["| surface | hop | state | relaxation at A / bridge / B (meV) | forward barrier frozen -> relaxed (eV) "
+             "| optimiser steps | wall (h) |", "|---|---|---|---|---|---|---|"]
+    for name in sorted(os.listdir(root)):
+        progress = os.path.join(root, name, ".progress")
+        if not os.path.isdir(progress):
+            continue
+        for fname in sorted(f for f in os.listdir(progress) if f.startswith("relax-") and f.endswith(".json")):
+            ckpt = _read(os.path.join(progress, fname))
+            knots = ckpt["knots"]
+            steps = sum(k.get("steps", 0) for k in knots.values())
+            wall = sum(k.get("wall_s", 0) for k in knots.values()) / 3600
+            if ckpt.get("done"):
+                order = (ckpt["hop"][0], ckpt["bridge"], ckpt["hop"][1])
+                drops = " / ".join(f"{(knots[n]['energy_eV'] - knots[n]['E_frozen_label_eV']) * 1000:.0f}" for n in order)
+                lines.append(f"| {name} | {order[0]} -> {order[1]} -> {order[2]} | done | {drops} "
+                             f"| {ckpt['barrier_forward_frozen_eV']:.3f} -> {ckpt['barrier_forward_relaxed_eV']:.3f} "
+                             f"| {steps} | {wall:.2f} |")
+            else:
+                lines.append(f"| {name} | {fname[len('relax-'):-len('.json')]} | running | | | {steps} | {wall:.2f} |")
+    return "\n".join(lines) if len(lines) > 2 else "No host-relaxation check yet."
+
+
 def _read(path: str):
     """JSON at `path`, or None when there is no such file."""
     if not os.path.exists(path):
@@ -112,7 +137,8 @@ def update_readmes(table: str, neb_table: str, repo: str = ".") -> None:
 if __name__ == "__main__":
     args = [a for a in sys.argv[1:] if not a.startswith("--")]
     root = args[0] if args else "data/demo"
-    table, neb_table = summary(root), neb_summary(root)
+    table = summary(root)
+    neb_table = neb_summary(root) + "\n\nHost-relaxation checks (`--relax`, relax.py):\n\n" + relax_summary(root)
     print(table + "\n\n" + neb_table)
     if "--readme" in sys.argv:
         update_readmes(table, neb_table)

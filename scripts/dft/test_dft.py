@@ -163,6 +163,54 @@ class CustomHost(unittest.TestCase):
             register_host(parse_host_spec("MoS2:2H:3.16:3.13"))
 
 
+class HostRelaxation(unittest.TestCase):
+    """relax.py with EMT: Au on Cu(111) stands for Li on the slab (EMT has no Li)."""
+
+    @staticmethod
+    def _knot():
+        from ase.build import fcc111
+        from ase.calculators.emt import EMT
+        from .relax import constrained, free_atoms
+        slab = fcc111("Cu", (3, 3, 3), vacuum=6.0)
+        top = slab.positions[:, 2].max()
+        corner = slab.positions[[a.index for a in slab if abs(a.position[2] - top) < 0.1][0], :2]
+        hollow = corner + (slab.cell[0, :2] + slab.cell[1, :2]) / 9  # centroid of corner, corner + a1/3, corner + a2/3
+        free = free_atoms(slab, "Cu", hollow, radius_A=2.0)
+        atoms = constrained(slab, np.array([hollow[0], hollow[1], top + 2.4]), free, adsorbate="Au")
+        atoms.calc = EMT()
+        return slab, atoms, free
+
+    def test_only_the_nearest_atoms_and_the_adatom_height_move_and_the_energy_drops(self):
+        from .relax import relax_knot
+        slab, atoms, free = self._knot()
+        self.assertEqual(len(free), 3)  # the three top-layer atoms around the hollow
+        start = atoms.positions.copy()
+        state = relax_knot(atoms, {"free": free}, lambda: None, fmax=0.01, steps=100)
+        self.assertTrue(state["done"])
+        moved = np.linalg.norm(atoms.positions - start, axis=1)
+        fixed = [i for i in range(len(slab)) if i not in free]
+        np.testing.assert_allclose(moved[fixed], 0.0, atol=1e-12)
+        self.assertTrue(all(moved[i] > 1e-3 for i in free))
+        np.testing.assert_allclose(atoms.positions[-1, :2], start[-1, :2], atol=1e-12)
+        self.assertLess(state["energy_eV"], state["E_start_eV"])
+        self.assertLess(state["fmax_eV_A"], 0.01)
+
+    def test_a_resumed_relaxation_follows_the_uninterrupted_one(self):
+        import json
+        from .relax import relax_knot
+        _, atoms, free = self._knot()
+        relax_knot(atoms, {"free": free}, lambda: None, fmax=1e-6, steps=6)
+        uninterrupted = atoms.positions.copy()
+
+        _, atoms, free = self._knot()
+        state = {"free": free}
+        relax_knot(atoms, state, lambda: None, fmax=1e-6, steps=3)
+        saved = json.loads(json.dumps(state))  # what the checkpoint file holds
+        _, atoms, _ = self._knot()
+        relax_knot(atoms, saved, lambda: None, fmax=1e-6, steps=3)
+        np.testing.assert_allclose(atoms.positions, uninterrupted, atol=1e-8)
+
+
 class Status(unittest.TestCase):
     """The NEB table of status.py, from hand-written summary and checkpoint files."""
 
@@ -184,6 +232,21 @@ class Status(unittest.TestCase):
         self.assertEqual(rows, ["| MoS2 | H-01 -> bridge-08 -> T_M-02 | converged | 12.3 | 0.07 | 9 | 2.00 |",
                                 "| MoS2-V | bridge-03 | running | | | 4 | 0.50 |",
                                 "| total | | | | | | 2.50 |"])
+
+    def test_a_finished_relaxation_check_lists_each_knot_and_the_barriers(self):
+        import json
+        import os
+        from .status import relax_summary
+        knot = lambda e_label, e, steps: {"E_frozen_label_eV": e_label, "energy_eV": e, "steps": steps, "wall_s": 600}
+        with tempfile.TemporaryDirectory() as root:
+            os.makedirs(os.path.join(root, "MoS2", ".progress"))
+            with open(os.path.join(root, "MoS2", ".progress", "relax-bridge-08.json"), "w") as fh:
+                json.dump({"done": True, "bridge": "bridge-08", "hop": ["H-01", "T_M-02"],
+                           "knots": {"H-01": knot(-10.0, -10.012, 4), "bridge-08": knot(-9.8, -9.83, 5),
+                                     "T_M-02": knot(-10.1, -10.105, 3)},
+                           "barrier_forward_frozen_eV": 0.2, "barrier_forward_relaxed_eV": 0.182}, fh)
+            rows = relax_summary(root).splitlines()[2:]
+        self.assertEqual(rows, ["| MoS2 | H-01 -> bridge-08 -> T_M-02 | done | -12 / -30 / -5 | 0.200 -> 0.182 | 12 | 0.50 |"])
 
 
 if __name__ == "__main__":

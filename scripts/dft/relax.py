@@ -1,0 +1,115 @@
+"""Size of the frozen-host approximation on one hop: Li and its nearest host atoms relaxed (BFGS) at the hop's two end
+minima and at its bridge, against the frozen-host height-scan energies of the labels.
+
+Li keeps its xy at every knot (as in the labels), only its height relaxes, so the difference is the host's
+relaxation alone; the CI-NEB (neb.py, host frozen) measures the other approximation, the fixed xy of the bridge.
+Free host atoms: the top-layer X atoms within FREE_RADIUS_A (in plane) of the bridge, i.e. the four X atoms of the
+two triangles the hop crosses, the first shell of all three knots. Every optimiser step is checkpointed in
+<surface>/.progress/relax-<bridge>.json (positions of the moving atoms, energies, BFGS block), so a rerun continues.
+"""
+import os
+import time
+
+import numpy as np
+from ase import Atoms
+from ase.constraints import FixAtoms, FixCartesian
+from ase.optimize import BFGS
+
+from .calc import make_calc
+from .neb import bfgs_state, restore_bfgs, site_record
+from .sites import in_plane_distance, top_layer
+from .write import read_json, write_json
+
+FREE_RADIUS_A = 3.0
+"""Top-layer X atoms within this in-plane distance of the bridge relax (Angstrom)."""
+FMAX_EV_A = 0.05
+"""Force convergence (eV/Angstrom)."""
+MAX_STEPS = 40
+"""Most optimiser steps per knot and launch."""
+
+
+def free_atoms(slab: Atoms, chalcogen: str, bridge_xy: np.ndarray, radius_A: float = FREE_RADIUS_A) -> "list[int]":
+    """Indices of the top-layer X atoms within `radius_A` (in plane, periodic) of `bridge_xy`."""
+    return sorted(int(i) for i in top_layer(slab, chalcogen)
+                  if in_plane_distance(slab, slab.positions[i, :2], bridge_xy) <= radius_A)
+
+
+def constrained(slab: Atoms, li_xyz: np.ndarray, free: "list[int]", adsorbate: str = "Li") -> Atoms:
+    """Slab + the adsorbate (Li; last atom) with every host atom fixed but `free`, and the adsorbate fixed in x, y."""
+    atoms = slab + Atoms(adsorbate, positions=[li_xyz])
+    li = len(atoms) - 1
+    fixed = [i for i in range(len(slab)) if i not in set(free)]
+    atoms.set_constraint([FixAtoms(indices=fixed), FixCartesian(li, mask=(True, True, False))])
+    return atoms
+
+
+def moving_coordinates(free: "list[int]", li: int) -> "list[int]":
+    """Flat coordinate indices (3 per atom) of the atoms that move: the free host atoms and Li."""
+    return [3 * a + c for a in [*free, li] for c in range(3)]
+
+
+def relax_knot(atoms: Atoms, state: dict, save, fmax: float = FMAX_EV_A, steps: int = MAX_STEPS) -> dict:
+    """BFGS on `atoms` (calculator attached) from `state` (a knot's checkpoint, updated in place and passed to `save`
+    after every step); returns the state, `done` once converged."""
+    li = len(atoms) - 1
+    free = state["free"]
+    if state.get("positions"):
+        pos = atoms.positions.copy()
+        pos[[*free, li]] = state["positions"]
+        atoms.positions = pos
+    idx = moving_coordinates(free, li)
+    opt = BFGS(atoms, maxstep=0.1, logfile=None)
+    if state.get("bfgs"):
+        restore_bfgs(opt, state["bfgs"], idx, atoms.positions)
+    t0, wall_before = time.time(), state.get("wall_s", 0.0)
+
+    def checkpoint() -> None:
+        forces = atoms.get_forces()
+        state.update(positions=atoms.positions[[*free, li]].tolist(), energy_eV=float(atoms.get_potential_energy()),
+                     fmax_eV_A=float(np.sqrt((forces ** 2).sum(axis=1).max())), bfgs=bfgs_state(opt, idx),
+                     steps=state.get("steps", 0) + 1, wall_s=round(wall_before + time.time() - t0, 1))
+        state.setdefault("E_start_eV", state["energy_eV"])
+        save()
+
+    opt.attach(checkpoint, interval=1)
+    state["done"] = bool(opt.run(fmax=fmax, steps=steps))
+    state["wall_s"] = round(wall_before + time.time() - t0, 1)
+    save()
+    return state
+
+
+def run_hop(surface, bridge_name: str, log) -> None:
+    """Relax the two end minima and the bridge of `bridge_name` on `surface` (a run.Surface with its sites done)."""
+    path = os.path.join(surface.progress, f"relax-{bridge_name}.json")
+    ckpt = read_json(path, {"knots": {}})
+    if ckpt.get("done"):
+        return
+    sites = {s["name"]: s for s in read_json(os.path.join(surface.progress, "sites.json"))}
+    bridge = sites[bridge_name]
+    free = free_atoms(surface.slab, surface.spec.chalcogen, np.array([bridge["x"], bridge["y"]]))
+    log(f"{surface.name} relax {bridge_name}: knots {bridge['hop'][0]}, {bridge_name}, {bridge['hop'][1]}; "
+        f"free host atoms {free}")
+    for name in (bridge["hop"][0], bridge_name, bridge["hop"][1]):
+        rec = site_record(surface, name)
+        state = ckpt["knots"].setdefault(name, {"free": free, "E_frozen_label_eV": rec["E_total_eV"],
+                                                "height_frozen_A": rec["height_A"]})
+        if state.get("done"):
+            continue
+        li_xyz = np.array([sites[name]["x"], sites[name]["y"], surface.z_top + rec["height_A"]])
+        atoms = constrained(surface.slab, li_xyz, free)
+        atoms.calc = make_calc(surface.settings, os.path.join(surface.work, f"relax-{bridge_name}-{name}.txt"),
+                               point_group=False)
+        relax_knot(atoms, state, lambda: write_json(path, ckpt))
+        if not state["done"]:
+            log(f"{surface.name} relax {bridge_name}: {name} not converged after {MAX_STEPS} steps; rerun continues")
+            return
+        log(f"{surface.name} relax {bridge_name}: {name} relaxes by "
+            f"{(state['energy_eV'] - state['E_frozen_label_eV']) * 1000:.1f} meV in {state['steps']} steps")
+    a, s, b = (ckpt["knots"][n] for n in (bridge["hop"][0], bridge_name, bridge["hop"][1]))
+    frozen = s["E_frozen_label_eV"] - a["E_frozen_label_eV"], s["E_frozen_label_eV"] - b["E_frozen_label_eV"]
+    relaxed = s["energy_eV"] - a["energy_eV"], s["energy_eV"] - b["energy_eV"]
+    ckpt.update(done=True, bridge=bridge_name, hop=bridge["hop"], free_atoms=free, free_radius_A=FREE_RADIUS_A,
+                fmax_eV_A=FMAX_EV_A, barrier_forward_frozen_eV=frozen[0], barrier_backward_frozen_eV=frozen[1],
+                barrier_forward_relaxed_eV=relaxed[0], barrier_backward_relaxed_eV=relaxed[1])
+    write_json(path, ckpt)
+    log(f"{surface.name} relax {bridge_name}: forward barrier {frozen[0]:.3f} eV frozen, {relaxed[0]:.3f} eV relaxed")
