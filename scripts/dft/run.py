@@ -289,7 +289,7 @@ def main(argv=None) -> None:
                    help="run the NEBs (and --relax checks) after this many surfaces instead of at the end")
     p.add_argument("--relax", nargs="*", default=[],
                    help="hops SURFACE:BRIDGE whose end minima and bridge are relaxed with the nearest host atoms "
-                        "free (size of the frozen-host approximation), run after the NEBs")
+                        "free (size of the frozen-host approximation), run before the NEBs (cheaper)")
     p.add_argument("--host", action="append", default=[], metavar="FORMULA:PHASE:a:thickness",
                    help="define an MX2 host that is not built in, e.g. WSe2:2H:3.32:3.36 (Angstrom); repeatable")
     args = p.parse_args(argv)
@@ -312,10 +312,10 @@ def main(argv=None) -> None:
 
 
 def run_nebs(args, settings: dict, ref: dict) -> None:
-    """CI-NEB for each --neb SURFACE:BRIDGE hop, then the host-relaxation check of each --relax hop (their
+    """The host-relaxation check of each --relax SURFACE:BRIDGE hop, then CI-NEB for each --neb hop (their
     surfaces' sites must be done)."""
     from . import neb, relax
-    for items, module in ((args.neb, neb), (args.relax, relax)):
+    for items, module in ((args.relax, relax), (args.neb, neb)):
         for item in items:
             name, _, bridge = item.partition(":")
             surface = Surface(name, args.out, args.work, settings, ref, None)
