@@ -9,7 +9,7 @@ import { initBackend, type BackendName } from '@/lib/ml/backend';
 import { weightsSource } from '@/lib/ml/backbone';
 import { parseEpdiBatch, samplesFromBatch } from '@/lib/ml/batch';
 import { MlError } from '@/lib/ml/errors';
-import { compareModels, type ComparisonTable } from '@/lib/ml/evaluate';
+import { compareModels, comparisonMetrics, type ComparisonTable } from '@/lib/ml/evaluate';
 import { FeatureCache } from '@/lib/ml/features';
 import { datasetRangeEv } from '@/lib/ml/image';
 import { fitModel, modelName, restoreModel, type MlContext, type ModelSpec, type TrainedModel } from '@/lib/ml/models';
@@ -166,22 +166,13 @@ export function createTrainingEngine(post: (reply: WorkerReply, transfer?: Trans
       }
     }
 
-    const mine = comparison?.results.find((r) => r.model === name);
     const metrics: Record<string, unknown> = {
       backend,
       where,
       nTrain: labelled.length,
       trainSeconds: fitSeconds,
       evalSeconds,
-      protocol: comparison?.description ?? null,
-      splits: comparison?.splits ?? null,
-      maeEv: mine?.maeEv.mean ?? null,
-      maeStdEv: mine?.maeEv.std ?? null,
-      rmseEv: mine?.rmseEv.mean ?? null,
-      r2: mine?.r2.mean ?? null,
-      coverage90: mine?.coverage90 ?? null,
-      comparison:
-        comparison?.results.map((r) => ({ model: r.model, maeEv: r.maeEv, rmseEv: r.rmseEv, r2: r.r2, coverage90: r.coverage90 ?? null, error: r.error ?? null })) ?? null,
+      ...comparisonMetrics(comparison, name),
       finalTrainLoss: model.history?.trainLoss.at(-1) ?? null,
       finalValLoss: model.history?.valLoss.at(-1) ?? null,
     };

@@ -111,6 +111,32 @@ export interface ComparisonTable {
   best?: string;
 }
 
+/**
+ * The comparison figures stored with a trained model (its metrics JSON): `model`'s own mean test errors and the
+ * whole table, null where no comparison ran.
+ */
+export function comparisonMetrics(comparison: ComparisonTable | null, model: string): Record<string, unknown> {
+  const mine = comparison?.results.find((r) => r.model === model);
+  return {
+    protocol: comparison?.description ?? null,
+    splits: comparison?.splits ?? null,
+    maeEv: mine?.maeEv.mean ?? null,
+    maeStdEv: mine?.maeEv.std ?? null,
+    rmseEv: mine?.rmseEv.mean ?? null,
+    r2: mine?.r2.mean ?? null,
+    coverage90: mine?.coverage90 ?? null,
+    comparison:
+      comparison?.results.map((r) => ({
+        model: r.model,
+        maeEv: r.maeEv,
+        rmseEv: r.rmseEv,
+        r2: r.r2,
+        coverage90: r.coverage90 ?? null,
+        error: r.error ?? null,
+      })) ?? null,
+  };
+}
+
 /** Run every model on the same splits. A model that fails (e.g. missing weights) is reported, not fatal. */
 export async function compareModels(
   specs: readonly ModelSpec[],

@@ -6,7 +6,7 @@
  */
 import { z } from 'zod';
 import { parseEpdiBatch, samplesFromBatch } from '@/lib/ml/batch';
-import { compareModels, type ComparisonTable, type Protocol } from '@/lib/ml/evaluate';
+import { compareModels, comparisonMetrics, type ComparisonTable, type Protocol } from '@/lib/ml/evaluate';
 import { datasetRangeEv } from '@/lib/ml/image';
 import { fitModel, modelName, type MlContext, type ModelSpec } from '@/lib/ml/models';
 import { modelToZip } from '@/lib/ml/persist';
@@ -141,26 +141,11 @@ export async function trainAndStore(
   const unlabelled = samples.filter((s) => !isLabelled(s));
   const preds = await model.predict(unlabelled);
   const state = await model.state();
-  const mine = comparison?.results.find((r) => r.model === modelName(spec));
   const metrics: Record<string, unknown> = {
     backend: 'node',
     nTrain: train.length,
     trainSeconds: (Date.now() - t0) / 1000,
-    protocol: comparison?.description ?? null,
-    maeEv: mine?.maeEv.mean ?? null,
-    maeStdEv: mine?.maeEv.std ?? null,
-    rmseEv: mine?.rmseEv.mean ?? null,
-    r2: mine?.r2.mean ?? null,
-    coverage90: mine?.coverage90 ?? null,
-    comparison:
-      comparison?.results.map((r) => ({
-        model: r.model,
-        maeEv: r.maeEv,
-        rmseEv: r.rmseEv,
-        r2: r.r2,
-        coverage90: r.coverage90 ?? null,
-        error: r.error ?? null,
-      })) ?? null,
+    ...comparisonMetrics(comparison, modelName(spec)),
   };
   state.metrics = metrics;
   model.dispose();
