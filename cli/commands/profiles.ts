@@ -83,6 +83,8 @@ interface SurfaceResult {
   percolatingBarrierEv: number | null;
   unmatchedBridges: string[];
   unmatchedNeb: string[];
+  /** neb/<run> folders with fewer than two image folders (a run still in progress). */
+  skippedNeb: string[];
   files: FileHash[];
 }
 
@@ -100,11 +102,23 @@ async function hashFile(file: string, root: string): Promise<FileHash> {
 function listFiles(dir: string): string[] {
   const out: string[] = [];
   for (const e of readdirSync(dir)) {
+    if (e.startsWith('.')) continue;
     const p = path.join(dir, e);
     if (statSync(p).isDirectory()) out.push(...listFiles(p));
     else out.push(p);
   }
   return out;
+}
+
+/**
+ * The files of an NEB run's image folders (00..NN), as uploads read them: files beside the image folders
+ * (scripts/dft summary.json, VTST neb.dat, INCAR) and hidden ones (a generator's .progress.json) are not images.
+ */
+function nebImageFiles(runDir: string): { files: string[]; images: number } {
+  const imageDirs = readdirSync(runDir)
+    .filter((e) => /^\d{2,3}$/.test(e) && statSync(path.join(runDir, e)).isDirectory())
+    .sort();
+  return { files: imageDirs.flatMap((d) => listFiles(path.join(runDir, d))), images: imageDirs.length };
 }
 
 /** In-plane distance between two Cartesian points under the lattice translations a, b (minimum image). */
@@ -164,12 +178,17 @@ async function processSurface(folder: string, args: CliArgs, dataset: string, sa
 
   // NEB runs.
   const nebs: { name: string; neb: NebProfile; first: number[]; last: number[] }[] = [];
+  const skippedNeb: string[] = [];
   const nebRoot = path.join(folder, 'neb');
   if (existsSync(nebRoot)) {
     for (const run of readdirSync(nebRoot).sort()) {
       const dir = path.join(nebRoot, run);
-      if (!statSync(dir).isDirectory()) continue;
-      const runFiles = listFiles(dir);
+      if (run.startsWith('.') || !statSync(dir).isDirectory()) continue;
+      const { files: runFiles, images } = nebImageFiles(dir);
+      if (images < 2) {
+        skippedNeb.push(run);
+        continue;
+      }
       const parsed = parseNebRun(new Map(runFiles.map((f) => [path.relative(nebRoot, f), readFileSync(f)])));
       for (const f of runFiles) files.push(await hashFile(f, folder));
       const li = (k: number): number[] => {
@@ -282,6 +301,7 @@ async function processSurface(folder: string, args: CliArgs, dataset: string, sa
     percolatingBarrierEv: percolation ? percolation.barrierEv : null,
     unmatchedBridges: unmatched,
     unmatchedNeb: nebs.filter((n) => !usedNeb.has(n.name)).map((n) => n.name),
+    skippedNeb,
     files,
   };
 }
@@ -427,6 +447,13 @@ export async function run(args: CliArgs): Promise<number> {
     if (r.unmatchedBridges.length)
       notes.push(`${r.name}: bridges without minima on both sides: ${r.unmatchedBridges.join(', ')}`);
     if (r.unmatchedNeb.length) notes.push(`${r.name}: NEB runs not matched to a hop: ${r.unmatchedNeb.join(', ')}`);
+    if (r.percolatingBarrierEv === null && r.barriers.length > 0)
+      notes.push(
+        `${r.name}: no percolating barrier: the labelled hops do not connect a site to its periodic images (labels for ` +
+          'one site per symmetry group?); `epdi import` the folder and run with --dataset, which fills in symmetry twins',
+      );
+    if (r.skippedNeb.length)
+      notes.push(`${r.name}: NEB folders without image folders 00..NN (still running?), skipped: ${r.skippedNeb.join(', ')}`);
   }
   const info = { dataset, muLi, modelId: null, note: notes.length ? notes.join(' | ') : undefined };
   const allComparisons = results.flatMap((r) => r.comparisons);

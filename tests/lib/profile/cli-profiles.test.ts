@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import Papa from 'papaparse';
@@ -79,6 +79,23 @@ describe('epdi profiles', () => {
     expect(j.nebSummary.maeEv).toBeCloseTo(0.012, 9);
     expect(j.barriers).toHaveLength(2);
     expect(j.surfaces[0].percolatingBarrierEv).toBeCloseTo(0.5, 9);
+  });
+
+  test("a generator's NEB folders: run-level and hidden files are not images, a run without images yet is skipped", async () => {
+    const folder = path.join(out, 'surface-mini');
+    cpSync(path.join(fixtures, 'surface-mini'), folder, { recursive: true });
+    writeFileSync(path.join(folder, 'neb', 'T1-T2', 'summary.json'), '{"energies_eV": [1, 2]}\n');
+    writeFileSync(path.join(folder, 'neb', 'T1-T2', '.progress.json'), '{"steps": 9}\n');
+    mkdirSync(path.join(folder, 'neb', 'B2'));
+    writeFileSync(path.join(folder, 'neb', 'B2', '.progress.json'), '{"steps": 3}\n');
+    const log = vi.spyOn(console, 'log').mockImplementation(() => {});
+    const code = await run(parseArgs([folder, '--csv', path.join(out, 'generator.csv')]));
+    const printed = log.mock.calls.map((c) => String(c[0])).join('\n');
+    log.mockRestore();
+    expect(code).toBe(0);
+    expect(printed).toContain('surface-mini: 2 hops, percolating barrier 0.500 eV, 1 NEB (MAE 0.012 eV)');
+    expect(printed).toContain('surface-mini: NEB folders without image folders 00..NN (still running?), skipped: B2');
+    expect(parse(path.join(out, 'generator.csv')).filter((r) => r.source === 'neb')).toHaveLength(5);
   });
 
   test('usage error without --csv or --json', async () => {
