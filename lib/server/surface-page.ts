@@ -6,6 +6,7 @@ import type { ViewHop, ViewSite, ViewStructure } from '@/lib/view/surface-model'
 import { db } from './db';
 import { getDataset, type DatasetSummary } from './datasets';
 import { datasetEpdiRange, getSurfaceDetail, type SurfaceDetail } from './sites';
+import { surfaceProvenance, type ProvenanceRow } from './surface-provenance';
 
 /** Everything the surface page shows: header facts, the client views' model, the gallery's range. */
 export interface SurfacePage {
@@ -22,6 +23,8 @@ export interface SurfacePage {
   view: { structure: ViewStructure; sites: ViewSite[]; hops: ViewHop[] } | null;
   /** Why there is no 3D/2D view (no potential grid, layers not found), for the page to say. */
   viewProblem: string | null;
+  /** How the surface was computed (meta.json: code, mu_Li, settings); empty when the upload had no meta.json. */
+  provenance: ProvenanceRow[];
 }
 
 interface ExtractionJson {
@@ -33,7 +36,11 @@ interface ExtractionJson {
 
 /** The surface page's data, or null when the surface does not exist in that dataset. */
 export async function getSurfacePage(datasetId: string, surfaceId: string): Promise<SurfacePage | null> {
-  const [dataset, surface] = await Promise.all([getDataset(datasetId), getSurfaceDetail(surfaceId)]);
+  const [dataset, surface, meta] = await Promise.all([
+    getDataset(datasetId),
+    getSurfaceDetail(surfaceId),
+    db.surface.findUnique({ where: { id: surfaceId }, select: { metaJson: true } }),
+  ]);
   if (!dataset || !surface || surface.datasetId !== datasetId) return null;
   const gridRow = await db.grid.findFirst({
     where: { surfaceId, kind: 'potential' },
@@ -107,5 +114,6 @@ export async function getSurfacePage(datasetId: string, surfaceId: string): Prom
     epdiRangeEv: range ? [range.minEv, range.maxEv] : null,
     view,
     viewProblem,
+    provenance: surfaceProvenance(meta?.metaJson),
   };
 }

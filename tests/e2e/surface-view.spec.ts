@@ -22,7 +22,19 @@ function surfaceFolder(): [string, string][] {
     ['MoS2-V/POSCAR', writePoscar(structure)],
     ['MoS2-V/LOCPOT', writeVolumetric(structure, dims, [grid.data])],
     ['MoS2-V/labels.csv', rows.join('\n') + '\n'],
-    ['MoS2-V/meta.json', JSON.stringify({ host: 'MoS2', phase: '2H', dopant: 'V', E_slab_eV: -188.0, mu_Li_eV: -1.9 })],
+    [
+      'MoS2-V/meta.json',
+      JSON.stringify({
+        host: 'MoS2',
+        phase: '2H',
+        dopant: 'V',
+        E_slab_eV: -188.0,
+        mu_Li_eV: -1.9,
+        mu_Li_reference: 'bcc',
+        code: 'VASP 6.4.2',
+        settings: { xc: 'PBE', ENCUT: 520, kpts: [3, 3, 1] },
+      }),
+    ],
   ];
 }
 
@@ -89,6 +101,11 @@ test.describe('surface view', () => {
     // The first visit builds the page and loads three.js: slow on a 2-core machine with software WebGL.
     await expect(page.getByRole('heading', { name: 'MoS2-V', level: 1 })).toBeVisible({ timeout: 30_000 });
     await expect(page.getByText('VMo8S18')).toBeVisible();
+    // How it was computed, from meta.json.
+    await page.getByText('How it was computed (meta.json):').click();
+    const provenance = page.getByRole('definition').filter({ hasText: '3 × 3 × 1' });
+    await expect(provenance).toBeVisible();
+    await expect(page.getByText('VASP 6.4.2 · PBE · -1.9000 eV (bcc)')).toBeVisible();
 
     const map = page.getByRole('img', { name: /Potential map of MoS2-V at 1\.50 Å/ });
     await expect(map).toBeVisible({ timeout: 30_000 });

@@ -56,6 +56,26 @@ export default async function SurfacePage({ params }: { params: Promise<{ id: st
           {page.settingsHash && ` · settings ${page.settingsHash}`} · potentials in eV, aligned to the vacuum above the
           surface
         </p>
+        {page.provenance.length > 0 && (
+          <details className="rounded border border-slate-200 bg-white p-3 text-sm">
+            <summary className="cursor-pointer font-medium">
+              How it was computed (meta.json):{' '}
+              <span className="font-normal text-slate-600">
+                {['code', 'xc', 'basis', 'mu_Li']
+                  .flatMap((key) => page.provenance.filter((r) => r.key === key).map((r) => r.value))
+                  .join(' · ')}
+              </span>
+            </summary>
+            <dl className="mt-2 grid grid-cols-1 gap-x-6 gap-y-1 sm:grid-cols-[max-content_1fr]" aria-label="DFT provenance">
+              {page.provenance.map((r) => (
+                <div key={r.key} className="contents">
+                  <dt className="font-mono text-xs text-slate-500">{r.key}</dt>
+                  <dd className="break-words text-xs">{r.value}</dd>
+                </div>
+              ))}
+            </dl>
+          </details>
+        )}
         {unmatched.length > 0 && (
           <div role="alert" className="rounded border border-amber-300 bg-amber-50 p-3 text-sm text-amber-900">
             <p className="font-semibold">
