@@ -55,6 +55,39 @@ describe('the DFT demo dataset (scripts/dft output)', () => {
     expect([counts.T_M, counts[hollow], counts.bridge]).toEqual([9, 9, 27]);
   });
 
+  it.each(surfaces)("%s: the app's symmetry groups are the generator's (same partition of the sites)", (name) => {
+    const structure = parsePoscar(readFileSync(path.join(demoDir, name, 'POSCAR'))).structure;
+    const generated = JSON.parse(readFileSync(path.join(demoDir, name, '.progress', 'sites.json'), 'utf8')) as {
+      name: string;
+      kind: string;
+      x: number;
+      y: number;
+      group: number;
+    }[];
+    const app = findSites(structure);
+    const [a, b] = structure.lattice;
+    // In-plane distance under the lattice translations (the slab's c is along z).
+    const inPlane = (p: readonly number[], x: number, y: number): number => {
+      let best = Infinity;
+      for (let i = -2; i <= 2; i++)
+        for (let j = -2; j <= 2; j++)
+          best = Math.min(best, Math.hypot(p[0] + i * a[0] + j * b[0] - x, p[1] + i * a[1] + j * b[1] - y));
+      return best;
+    };
+    expect(app.sites).toHaveLength(generated.length);
+    const appGroupOf = new Map<number, Set<number>>();
+    const genGroupOf = new Map<number, Set<number>>();
+    for (const g of generated) {
+      const twin = app.sites.filter((s) => s.kind === g.kind && inPlane(s.position, g.x, g.y) < 0.02);
+      expect(twin, `${name} ${g.name}`).toHaveLength(1);
+      appGroupOf.set(g.group, (appGroupOf.get(g.group) ?? new Set()).add(twin[0].group));
+      genGroupOf.set(twin[0].group, (genGroupOf.get(twin[0].group) ?? new Set()).add(g.group));
+    }
+    // One app group per generator group and back: the two partitions coincide.
+    for (const groups of [...appGroupOf.values(), ...genGroupOf.values()]) expect(groups.size).toBe(1);
+    expect(appGroupOf.size).toBe(app.groupCount);
+  });
+
   it('imports one real surface folder: every label lands on a site of its kind with the file energies', async () => {
     expect(surfaces.length).toBeGreaterThan(0);
     const name = surfaces[0];
