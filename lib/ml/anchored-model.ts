@@ -7,6 +7,7 @@
  */
 import type * as tf from '@tensorflow/tfjs';
 import { anchoredSaddles, anchorOf, anchorSpread, buildAnchorTable, type AnchorTable } from './anchor';
+import { predictiveSigma } from './metrics';
 import type { MlContext, ModelSpec, ModelState, TrainedModel } from './models';
 import type { LabelledSample, Prediction, Sample } from './types';
 
@@ -56,11 +57,11 @@ function relativeMep<T extends Sample>(s: T): T {
   return s.hopEndsMepEv === undefined ? s : { ...s, mepEv: s.mepEv - s.hopEndsMepEv };
 }
 
-/** Predictive std of a new draw about `mean`: sample std times sqrt(1 + 1/n). */
+/** Predictive sigma of a new draw about `mean` (Student-t: `predictiveSigma`). */
 function std(values: readonly number[], mean: number): number {
   if (values.length < 2) return 0;
   const variance = values.reduce((a, v) => a + (v - mean) ** 2, 0) / (values.length - 1);
-  return Math.sqrt(variance * (1 + 1 / values.length));
+  return predictiveSigma(Math.sqrt(variance), values.length);
 }
 
 export async function fitAnchored(

@@ -7,6 +7,7 @@ import { fitAnchored, restoreAnchored } from './anchored-model';
 import type { LoadedBackbone } from './backbone';
 import { descriptorNames, descriptorRow, makeDescriptorLayout, type DescriptorLayout } from './descriptors';
 import { MlError, throwIfAborted } from './errors';
+import { predictiveSigma, studentTWidening } from './metrics';
 import { featuresFor, imageSettingsHash, type FeatureCache } from './features';
 import { fitGp, predictGp, type GpKernel, type GpModel } from './gp';
 import { downsample, greyImage } from './image';
@@ -145,12 +146,32 @@ function scaled(x: Matrix, sc: ColumnScale): NetInput {
   return { data: out, rowShape: [x.cols] };
 }
 
-/** Mean and predictive std of a new draw: sample std (n - 1) times sqrt(1 + 1/n), the mean's own error included. */
+/** A fitted line; n, xMean and sxx are absent in models saved before the prediction interval was used. */
+type LineParams = {
+  intercept: number;
+  slope: number;
+  residualStd: number;
+  n?: number;
+  xMean?: number;
+  sxx?: number;
+};
+
+/**
+ * Prediction-interval sigma of a line at x: s sqrt(1 + 1/n + (x - mean x)^2 / Sxx), Student-t with n - 2 degrees of
+ * freedom (`studentTWidening`); the residual std alone for models saved without n, mean x and Sxx.
+ */
+function lineSigma(q: LineParams, x: number): number {
+  if (q.n === undefined || q.xMean === undefined || q.sxx === undefined || q.n < 3) return q.residualStd;
+  const leverage = q.sxx > 1e-300 ? (x - q.xMean) ** 2 / q.sxx : 0;
+  return q.residualStd * Math.sqrt(1 + 1 / q.n + leverage) * studentTWidening(q.n - 2);
+}
+
+/** Mean and predictive sigma of a new draw (Student-t, the mean's own error included: `predictiveSigma`). */
 function meanPredictive(y: Float64Array): { mean: number; std: number } {
   const n = y.length;
   const mean = y.reduce((a, b) => a + b, 0) / n;
   const variance = y.reduce((a, b) => a + (b - mean) ** 2, 0) / Math.max(n - 1, 1);
-  return { mean, std: Math.sqrt(variance * (1 + 1 / n)) };
+  return { mean, std: predictiveSigma(Math.sqrt(variance), n) };
 }
 
 function yScale(y: Float64Array): { mean: number; std: number } {
@@ -281,18 +302,25 @@ async function buildImpl(spec: ModelSpec, ctx: MlContext, src: Source): Promise<
       return { ...noTensors, predict: async (s) => s.map((x) => ({ id: x.id, meanEv: mean, sigmaEv: std })), params: async () => ({ params: { mean, std } }) };
     }
     case 'mep-linear': {
-      let params = p as { intercept: number; slope: number; residualStd: number } | undefined;
+      let params = p as LineParams | undefined;
       if (!params && 'train' in src) {
         const x = src.train.map((s) => s.mepEv);
         const line = fitLine(x, src.y);
         const res = src.y.map((v, i) => v - line.intercept - line.slope * x[i]);
         const dof = Math.max(src.y.length - 2, 1);
-        params = { ...line, residualStd: Math.sqrt(res.reduce((a, b) => a + b * b, 0) / dof) };
+        const xMean = x.reduce((a, b) => a + b, 0) / x.length;
+        params = {
+          ...line,
+          residualStd: Math.sqrt(res.reduce((a, b) => a + b * b, 0) / dof),
+          n: x.length,
+          xMean,
+          sxx: x.reduce((a, v) => a + (v - xMean) ** 2, 0),
+        };
       }
       const q = params!;
       return {
         ...noTensors,
-        predict: async (s) => s.map((x) => ({ id: x.id, meanEv: q.intercept + q.slope * x.mepEv, sigmaEv: q.residualStd })),
+        predict: async (s) => s.map((x) => ({ id: x.id, meanEv: q.intercept + q.slope * x.mepEv, sigmaEv: lineSigma(q, x.mepEv) })),
         params: async () => ({ params: q }),
       };
     }
