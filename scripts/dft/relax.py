@@ -3,8 +3,8 @@ minima and at its bridge, against the frozen-host height-scan energies of the la
 
 Li keeps its xy at every knot (as in the labels), only its height relaxes, so the difference is the host's
 relaxation alone; the CI-NEB (neb.py, host frozen) measures the other approximation, the fixed xy of the bridge.
-Free host atoms: the top-layer X atoms within FREE_RADIUS_A (in plane) of the bridge, i.e. the four X atoms of the
-two triangles the hop crosses, the first shell of all three knots. Every optimiser step is checkpointed in
+Free host atoms: the FREE_COUNT top-layer X atoms nearest (in plane) to the bridge, i.e. the four X atoms of the two
+triangles the hop crosses (2 at a/2, 2 at a sqrt(3)/2; the next at 1.32 a), the first shell of all three knots. Every optimiser step is checkpointed in
 <surface>/.progress/relax-<bridge>.json (positions of the moving atoms, energies, BFGS block), so a rerun continues.
 """
 import os
@@ -20,18 +20,19 @@ from .neb import bfgs_state, restore_bfgs, site_record
 from .sites import in_plane_distance, top_layer
 from .write import read_json, write_json
 
-FREE_RADIUS_A = 3.0
-"""Top-layer X atoms within this in-plane distance of the bridge relax (Angstrom)."""
+FREE_COUNT = 4
+"""How many top-layer X atoms, nearest to the bridge, relax."""
 FMAX_EV_A = 0.05
 """Force convergence (eV/Angstrom)."""
 MAX_STEPS = 40
 """Most optimiser steps per knot and launch."""
 
 
-def free_atoms(slab: Atoms, chalcogen: str, bridge_xy: np.ndarray, radius_A: float = FREE_RADIUS_A) -> "list[int]":
-    """Indices of the top-layer X atoms within `radius_A` (in plane, periodic) of `bridge_xy`."""
-    return sorted(int(i) for i in top_layer(slab, chalcogen)
-                  if in_plane_distance(slab, slab.positions[i, :2], bridge_xy) <= radius_A)
+def free_atoms(slab: Atoms, chalcogen: str, point_xy: np.ndarray, count: int = FREE_COUNT) -> "list[int]":
+    """Indices of the `count` top-layer X atoms nearest (in plane, periodic) to `point_xy`."""
+    top = top_layer(slab, chalcogen)
+    near = sorted(top, key=lambda i: in_plane_distance(slab, slab.positions[i, :2], point_xy))
+    return sorted(int(i) for i in near[:count])
 
 
 def constrained(slab: Atoms, li_xyz: np.ndarray, free: "list[int]", adsorbate: str = "Li") -> Atoms:
@@ -108,7 +109,7 @@ def run_hop(surface, bridge_name: str, log) -> None:
     a, s, b = (ckpt["knots"][n] for n in (bridge["hop"][0], bridge_name, bridge["hop"][1]))
     frozen = s["E_frozen_label_eV"] - a["E_frozen_label_eV"], s["E_frozen_label_eV"] - b["E_frozen_label_eV"]
     relaxed = s["energy_eV"] - a["energy_eV"], s["energy_eV"] - b["energy_eV"]
-    ckpt.update(done=True, bridge=bridge_name, hop=bridge["hop"], free_atoms=free, free_radius_A=FREE_RADIUS_A,
+    ckpt.update(done=True, bridge=bridge_name, hop=bridge["hop"], free_atoms=free,
                 fmax_eV_A=FMAX_EV_A, barrier_forward_frozen_eV=frozen[0], barrier_backward_frozen_eV=frozen[1],
                 barrier_forward_relaxed_eV=relaxed[0], barrier_backward_relaxed_eV=relaxed[1])
     write_json(path, ckpt)

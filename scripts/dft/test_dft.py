@@ -175,7 +175,7 @@ class HostRelaxation(unittest.TestCase):
         top = slab.positions[:, 2].max()
         corner = slab.positions[[a.index for a in slab if abs(a.position[2] - top) < 0.1][0], :2]
         hollow = corner + (slab.cell[0, :2] + slab.cell[1, :2]) / 9  # centroid of corner, corner + a1/3, corner + a2/3
-        free = free_atoms(slab, "Cu", hollow, radius_A=2.0)
+        free = free_atoms(slab, "Cu", hollow, count=3)
         atoms = constrained(slab, np.array([hollow[0], hollow[1], top + 2.4]), free, adsorbate="Au")
         atoms.calc = EMT()
         return slab, atoms, free
@@ -183,7 +183,8 @@ class HostRelaxation(unittest.TestCase):
     def test_only_the_nearest_atoms_and_the_adatom_height_move_and_the_energy_drops(self):
         from .relax import relax_knot
         slab, atoms, free = self._knot()
-        self.assertEqual(len(free), 3)  # the three top-layer atoms around the hollow
+        top = slab.positions[:, 2].max()
+        self.assertTrue(all(abs(slab.positions[i, 2] - top) < 0.1 for i in free))  # the top-layer triangle
         start = atoms.positions.copy()
         state = relax_knot(atoms, {"free": free}, lambda: None, fmax=0.01, steps=100)
         self.assertTrue(state["done"])
@@ -209,6 +210,20 @@ class HostRelaxation(unittest.TestCase):
         _, atoms, _ = self._knot()
         relax_knot(atoms, saved, lambda: None, fmax=1e-6, steps=3)
         np.testing.assert_allclose(atoms.positions, uninterrupted, atol=1e-8)
+
+
+class FreeAtoms(unittest.TestCase):
+    def test_the_four_x_atoms_of_the_two_triangles_of_a_bridge_in_2h_and_1t(self):
+        from .relax import free_atoms
+        from .sites import in_plane_distance
+        for host in ("MoS2", "ZrS2"):
+            slab = build_slab(host)
+            sites, _ = _groups(host, None)
+            bridge = next(s for s in sites if s.kind == "bridge")
+            free = free_atoms(slab, HOSTS[host].chalcogen, bridge.xy)
+            a = HOSTS[host].a_A
+            d = sorted(in_plane_distance(slab, slab.positions[i, :2], bridge.xy) for i in free)
+            np.testing.assert_allclose(d, [a / 2, a / 2, a * np.sqrt(3) / 2, a * np.sqrt(3) / 2], atol=1e-6)
 
 
 class Status(unittest.TestCase):
