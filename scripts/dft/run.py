@@ -315,11 +315,18 @@ def run_nebs(args, settings: dict, ref: dict) -> None:
     """The host-relaxation check of each --relax SURFACE:BRIDGE hop, then CI-NEB for each --neb hop (their
     surfaces' sites must be done)."""
     from . import neb, relax
-    for items, module in ((args.relax, relax), (args.neb, neb)):
+    for items, module, kind in ((args.relax, relax, "relax"), (args.neb, neb, "neb")):
         for item in items:
             name, _, bridge = item.partition(":")
-            surface = Surface(name, args.out, args.work, settings, ref, None)
-            module.run_hop(surface, bridge, log)
+            lock = os.path.join(args.work, "locks", f"{name}.{kind}-{bridge}.lock")
+            if not acquire_lock(lock):
+                log(f"{name} {kind} {bridge}: another generator process is working on it (lock {lock}); skipped")
+                continue
+            try:
+                surface = Surface(name, args.out, args.work, settings, ref, None)
+                module.run_hop(surface, bridge, log)
+            finally:
+                os.remove(lock)
 
 
 if __name__ == "__main__":
