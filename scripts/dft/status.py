@@ -61,10 +61,11 @@ def neb_summary(root: str) -> str:
             done = _read(os.path.join(folder, "summary.json"))
             if done is not None:
                 hop = f"{done['hop'][0]} -> {run} -> {done['hop'][1]}"
+                wall = done["wall_s"] + done.get("wall_s_not_checkpointed", 0)
                 lines.append(f"| {name} | {hop} | converged | {done['E_bridge_minus_NEB_saddle_eV'] * 1000:.1f} "
                              f"| {done['saddle_offset_from_bridge_xy_A']:.2f} | {done['steps']} "
-                             f"| {done['wall_s'] / 3600:.2f} |")
-                total_wall += done["wall_s"]
+                             f"| {wall / 3600:.2f} |")
+                total_wall += wall
                 continue
             ckpt = _read(os.path.join(folder, ".progress.json"))
             if ckpt is not None:
