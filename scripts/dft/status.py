@@ -79,8 +79,10 @@ def neb_summary(root: str) -> str:
 
 def relax_summary(root: str) -> str:
     """Markdown table of every host-relaxation check (relax.py) under `root`/<surface>/.progress/relax-<bridge>.json:
-    per knot E(relaxed) - E(frozen label) in meV, and the forward barrier frozen vs relaxed (eV)."""
-    lines = ["| surface | hop | state | relaxation at A / bridge / B (meV) | forward barrier frozen -> relaxed (eV) "
+    per knot the relaxation energy Li causes (meV; the host's own relaxation of the same atoms subtracted), and the
+    forward barrier frozen vs relaxed (eV)."""
+    lines = ["| surface | hop | state | Li-induced relaxation at A / bridge / B (meV) "
+             "| forward barrier frozen -> relaxed (eV) "
              "| optimiser steps | wall (h) |", "|---|---|---|---|---|---|---|"]
     for name in sorted(os.listdir(root)):
         progress = os.path.join(root, name, ".progress")
@@ -91,9 +93,9 @@ def relax_summary(root: str) -> str:
             knots = ckpt["knots"]
             steps = sum(k.get("steps", 0) for k in knots.values())
             wall = sum(k.get("wall_s", 0) for k in knots.values()) / 3600
-            if ckpt.get("done"):
+            if ckpt.get("done") and "li_induced_relaxation_eV" in ckpt:
                 order = (ckpt["hop"][0], ckpt["bridge"], ckpt["hop"][1])
-                drops = " / ".join(f"{(knots[n]['energy_eV'] - knots[n]['E_frozen_label_eV']) * 1000:.0f}" for n in order)
+                drops = " / ".join(f"{e * 1000:.0f}" for e in ckpt["li_induced_relaxation_eV"])
                 lines.append(f"| {name} | {order[0]} -> {order[1]} -> {order[2]} | done | {drops} "
                              f"| {ckpt['barrier_forward_frozen_eV']:.3f} -> {ckpt['barrier_forward_relaxed_eV']:.3f} "
                              f"| {steps} | {wall:.2f} |")

@@ -180,6 +180,23 @@ class HostRelaxation(unittest.TestCase):
         atoms.calc = EMT()
         return slab, atoms, free
 
+    def test_the_host_alone_relaxes_only_its_free_atoms(self):
+        from ase.calculators.emt import EMT
+        from ase.constraints import FixAtoms
+        from .relax import relax_knot
+        slab, atoms, free = self._knot()
+        host = slab.copy()
+        host.positions[free[0], 2] += 0.2  # pushed out of its minimum
+        host.set_constraint(FixAtoms(indices=[i for i in range(len(host)) if i not in free]))
+        host.calc = EMT()
+        start = host.positions.copy()
+        state = relax_knot(host, {"free": free}, lambda: None, fmax=0.01, steps=100, adsorbate=False)
+        self.assertTrue(state["done"])
+        fixed = [i for i in range(len(host)) if i not in free]
+        np.testing.assert_allclose(host.positions[fixed], start[fixed], atol=1e-12)
+        self.assertLess(host.positions[free[0], 2], start[free[0], 2] - 0.1)
+        self.assertLess(state["energy_eV"], state["E_start_eV"])
+
     def test_only_the_nearest_atoms_and_the_adatom_height_move_and_the_energy_drops(self):
         from .relax import relax_knot
         slab, atoms, free = self._knot()
@@ -252,16 +269,22 @@ class Status(unittest.TestCase):
         import json
         import os
         from .status import relax_summary
-        knot = lambda e_label, e, steps: {"E_frozen_label_eV": e_label, "energy_eV": e, "steps": steps, "wall_s": 600}
+        from .relax import hop_relaxation
+        knot = lambda e0, e, steps: {"E_start_eV": e0, "energy_eV": e, "steps": steps, "wall_s": 600}
+        knots = {"H-01": knot(-10.0, -10.017, 4), "bridge-08": knot(-9.8, -9.835, 5),
+                 "T_M-02": knot(-10.1, -10.11, 3), "host": knot(-5.0, -5.005, 3)}
+        summary = hop_relaxation(*(knots[n] for n in ("H-01", "bridge-08", "T_M-02", "host")))
+        # by hand: barriers 0.2 frozen, -9.835 + 10.017 = 0.182 relaxed; Li's share of the gains -12, -30, -5 meV
+        self.assertAlmostEqual(summary["barrier_forward_frozen_eV"], 0.2, places=12)
+        self.assertAlmostEqual(summary["barrier_forward_relaxed_eV"], 0.182, places=12)
+        np.testing.assert_allclose(summary["li_induced_relaxation_eV"], [-0.012, -0.030, -0.005], atol=1e-12)
         with tempfile.TemporaryDirectory() as root:
             os.makedirs(os.path.join(root, "MoS2", ".progress"))
             with open(os.path.join(root, "MoS2", ".progress", "relax-bridge-08.json"), "w") as fh:
-                json.dump({"done": True, "bridge": "bridge-08", "hop": ["H-01", "T_M-02"],
-                           "knots": {"H-01": knot(-10.0, -10.012, 4), "bridge-08": knot(-9.8, -9.83, 5),
-                                     "T_M-02": knot(-10.1, -10.105, 3)},
-                           "barrier_forward_frozen_eV": 0.2, "barrier_forward_relaxed_eV": 0.182}, fh)
+                json.dump({"done": True, "bridge": "bridge-08", "hop": ["H-01", "T_M-02"], "knots": knots,
+                           **summary}, fh)
             rows = relax_summary(root).splitlines()[2:]
-        self.assertEqual(rows, ["| MoS2 | H-01 -> bridge-08 -> T_M-02 | done | -12 / -30 / -5 | 0.200 -> 0.182 | 12 | 0.50 |"])
+        self.assertEqual(rows, ["| MoS2 | H-01 -> bridge-08 -> T_M-02 | done | -12 / -30 / -5 | 0.200 -> 0.182 | 15 | 0.67 |"])
 
 
 if __name__ == "__main__":
