@@ -47,7 +47,13 @@ export interface Site {
   group: number;
 }
 
-/** A directed hop hollow -> bridge -> hollow (indices into `sites`). */
+/**
+ * A hop hollow -> bridge -> hollow (indices into `sites`). ONE hop per bridge, undirected: it is stored in the
+ * direction hollows[0] -> hollows[1] (T_M first on 2H and 1T surfaces, else the lower site index) and named
+ * `hop-<k>` for the k-th bridge in site order, so a 3x3 cell has 27 hops. Its forward barrier is taken from `from`,
+ * the backward one from `to`. The end sites are the two hollows whose triangles share the bridge's edge in the
+ * periodic Delaunay triangulation, i.e. the hollows adjacent to the bridge under the minimum-image convention.
+ */
 export interface Hop {
   id: string;
   from: number;
@@ -242,29 +248,25 @@ export function findSites(structure: Structure, options: SiteOptions = {}): Surf
     return site;
   });
 
-  // Hops: both directions through every bridge.
+  // Hops: one per bridge (see `Hop`), from hollows[0] to hollows[1].
   const hops: Hop[] = [];
   sites.forEach((b, via) => {
     if (b.kind !== 'bridge' || !b.hollows) return;
-    for (const [from, to] of [
-      [b.hollows[0], b.hollows[1]],
-      [b.hollows[1], b.hollows[0]],
-    ]) {
-      const dA = minImage2(frame, sites[from].xy[0], sites[from].xy[1], b.xy[0], b.xy[1]);
-      const dB = minImage2(frame, b.xy[0], b.xy[1], sites[to].xy[0], sites[to].xy[1]);
-      const la = Math.hypot(dA[0], dA[1]);
-      const lb = Math.hypot(dB[0], dB[1]);
-      hops.push({
-        id: `hop-${hops.length}`,
-        from,
-        via,
-        to,
-        saddleS: la + lb > 0 ? la / (la + lb) : 0.5,
-        lengthA: la + lb,
-        angleRad: Math.atan2(dA[1] + dB[1], dA[0] + dB[0]),
-        group: -1,
-      });
-    }
+    const [from, to] = b.hollows;
+    const dA = minImage2(frame, sites[from].xy[0], sites[from].xy[1], b.xy[0], b.xy[1]);
+    const dB = minImage2(frame, b.xy[0], b.xy[1], sites[to].xy[0], sites[to].xy[1]);
+    const la = Math.hypot(dA[0], dA[1]);
+    const lb = Math.hypot(dB[0], dB[1]);
+    hops.push({
+      id: `hop-${hops.length}`,
+      from,
+      via,
+      to,
+      saddleS: la + lb > 0 ? la / (la + lb) : 0.5,
+      lengthA: la + lb,
+      angleRad: Math.atan2(dA[1] + dB[1], dA[0] + dB[0]),
+      group: -1,
+    });
   });
 
   const { operations, centre } = findSymmetryOperations(structure, layers, xy2, symmetryToleranceA);

@@ -40,20 +40,21 @@ describe('layers', () => {
 });
 
 describe('sites and hops', () => {
-  test('3x3 2H-MoS2: 9 T_M, 9 H, 27 bridges, 54 hops; T_M-H distance a/sqrt3, saddle at s = 0.5', () => {
+  test('3x3 2H-MoS2: 9 T_M, 9 H, 27 bridges, 27 hops (one per bridge, T_M -> H); T_M-H distance a/sqrt3, saddle at s = 0.5', () => {
     const s = findSites(buildMX2Slab({ phase: '2H' }));
     expect(s.counts).toMatchObject({ T_M: 9, H: 9, H_X: 0, bridge: 27, T_X: 0 });
-    expect(s.hops.length).toBe(54);
+    expect(s.hops.length).toBe(27);
+    expect(new Set(s.hops.map((h) => h.via)).size).toBe(27);
     for (const h of s.hops) {
       expect(h.saddleS).toBeCloseTo(0.5, 9);
       expect(h.lengthA).toBeCloseTo(A0 / Math.sqrt(3), 9);
-      const kinds = [s.sites[h.from].kind, s.sites[h.to].kind].sort();
-      expect(kinds).toEqual(['H', 'T_M']);
+      expect([s.sites[h.from].kind, s.sites[h.to].kind]).toEqual(['T_M', 'H']);
     }
-    // Every hollow is the start of exactly 3 hops (one per triangle edge).
-    const starts = new Map<number, number>();
-    for (const h of s.hops) starts.set(h.from, (starts.get(h.from) ?? 0) + 1);
-    expect([...starts.values()].every((n) => n === 3)).toBe(true);
+    // Every hollow is an end of exactly 3 hops (one per triangle edge).
+    const ends = new Map<number, number>();
+    for (const h of s.hops) for (const e of [h.from, h.to]) ends.set(e, (ends.get(e) ?? 0) + 1);
+    expect(ends.size).toBe(18);
+    expect([...ends.values()].every((n) => n === 3)).toBe(true);
     // Pristine: one group per kind.
     expect(groupsPerKind(s)).toEqual({ T_M: 1, H: 1, bridge: 1 });
   });
@@ -61,7 +62,7 @@ describe('sites and hops', () => {
   test('3x3 1T-TiS2: 9 T_M, 9 H_X, 27 bridges', () => {
     const s = findSites(buildMX2Slab({ phase: '1T' }), { includeTopX: true });
     expect(s.counts).toMatchObject({ T_M: 9, H: 0, H_X: 9, bridge: 27, T_X: 9 });
-    expect(s.hops.length).toBe(54);
+    expect(s.hops.length).toBe(27);
   });
 
   test('Li sits at the site xy, 1.5 A above the top X plane; T_M sits on a metal, H above nothing', () => {
@@ -172,14 +173,14 @@ describe('sites and hops', () => {
    *     orbit: dopant's 3 bridges {3} (one C3 orbit); 6 nearest metals x 3 bridges = 18 with a free action of the
    *     6 operations -> 3 orbits of 6; (1,2)'s 3 bridges {3}; (2,1)'s 3 bridges {3}.   -> 6 groups.
    *   T_X (9): like H with the roles of directions swapped: 3 + 3 + 3.                -> 3 groups.
-   * Directed hops (54): no operation reverses a hop (that would swap a T_M and a hollow), so each bridge orbit gives
-   * two hop orbits, one per direction -> 6 x 2 = 12.
+   * Hops (27, one per bridge, T_M -> hollow): no operation reverses a hop (that would swap a T_M and a hollow), so
+   * hop orbits are the bridge orbits -> 6.
    */
-  test.each(['2H', '1T'] as const)('one dopant in 3x3 %s: symmetry groups match the hand count (4 T_M, 3 hollow, 6 bridge, 3 T_X; 12 hop groups)', (phase) => {
+  test.each(['2H', '1T'] as const)('one dopant in 3x3 %s: symmetry groups match the hand count (4 T_M, 3 hollow, 6 bridge, 3 T_X; 6 hop groups)', (phase) => {
     const s = findSites(buildMX2Slab({ phase, dopant: { species: 'V' } }), { includeTopX: true });
     const hollow = phase === '2H' ? 'H' : 'H_X';
     expect(groupsPerKind(s)).toEqual({ T_M: 4, [hollow]: 3, bridge: 6, T_X: 3 });
-    expect(new Set(s.hops.map((h) => h.group)).size).toBe(12);
+    expect(new Set(s.hops.map((h) => h.group)).size).toBe(6);
     expect(s.operations.map((o) => o.name).sort()).toEqual(['C6^2', 'C6^4', 'E', 'm(150)', 'm(30)', 'm(90)']);
     // All sites kept.
     expect(s.sites.length).toBe(9 + 9 + 27 + 9);
@@ -189,7 +190,7 @@ describe('sites and hops', () => {
     const { structure } = parsePoscar(readFileSync(REAL_POSCAR, 'utf8'), { fileName: 'POSCAR' });
     const s = findSites(structure);
     expect(s.counts).toMatchObject({ T_M: 25, H: 25, bridge: 75 });
-    expect(s.hops.length).toBe(150);
+    expect(s.hops.length).toBe(75);
     expect(s.groupCount).toBe(3);
   });
 });
