@@ -49,14 +49,15 @@ const STRUCTURE_FILES = ['CONTCAR', 'POSCAR'];
 /** Assemble a NEB run from its files. */
 export function parseNebRun(files: Files, opts: NebOptions = {}): NebRun {
   const entries = files instanceof Map ? [...files] : Object.entries(files);
-  const folders = new Map<number, { folder: string; files: Map<string, { path: string; data: Uint8Array | string }> }>();
+  // `dir`: the image folder's path as the caller gave it ("neb/H-H/03"), used to name files in errors.
+  const folders = new Map<number, { folder: string; dir: string; files: Map<string, { path: string; data: Uint8Array | string }> }>();
   for (const [path, data] of entries) {
     const parts = path.split(/[\\/]/).filter(Boolean);
     if (parts.length < 2) continue;
     const folder = parts[parts.length - 2];
     if (!/^\d{2,}$/.test(folder)) continue;
     const idx = Number(folder);
-    if (!folders.has(idx)) folders.set(idx, { folder, files: new Map() });
+    if (!folders.has(idx)) folders.set(idx, { folder, dir: parentPath(path), files: new Map() });
     const base = parts[parts.length - 1].replace(/\.gz$/, '');
     folders.get(idx)!.files.set(base, { path, data });
   }
@@ -65,16 +66,17 @@ export function parseNebRun(files: Files, opts: NebOptions = {}): NebRun {
   }
   const max = Math.max(...folders.keys());
   const width = folders.get(max)!.folder.length;
+  const runDir = parentPath(folders.get(max)!.dir);
   for (let i = 0; i <= max; i++) {
     if (!folders.has(i)) {
       throw new FormatError('missing_file', `missing folder ${String(i).padStart(width, '0')}`, {
-        fileName: String(i).padStart(width, '0'),
+        fileName: `${runDir ? `${runDir}/` : ''}${String(i).padStart(width, '0')}`,
         expected: `image folders 00..${folders.get(max)!.folder} without gaps`,
       });
     }
   }
   if (max < 1) {
-    throw new FormatError('missing_file', 'a NEB needs at least two images', { fileName: folders.get(0)!.folder, expected: 'folders 00 and 01 at least' });
+    throw new FormatError('missing_file', 'a NEB needs at least two images', { fileName: folders.get(0)!.dir, expected: 'folders 00 and 01 at least' });
   }
   // Species for VASP 4 files: the caller's, else the first structure file that lists them.
   let species = opts.species;
@@ -99,9 +101,9 @@ export function parseNebRun(files: Files, opts: NebOptions = {}): NebRun {
   }
   const images: NebImage[] = [];
   for (let i = 0; i <= max; i++) {
-    const { folder, files: f } = folders.get(i)!;
+    const { folder, dir, files: f } = folders.get(i)!;
     const s = pick(f);
-    if (!s) throw new FormatError('missing_file', `image ${folder} has no CONTCAR or POSCAR`, { fileName: `${folder}/POSCAR`, expected: 'CONTCAR or POSCAR' });
+    if (!s) throw new FormatError('missing_file', `image ${folder} has no CONTCAR or POSCAR`, { fileName: `${dir}/POSCAR`, expected: 'CONTCAR or POSCAR' });
     const parsed = parsePoscar(s.data, { fileName: s.path });
     let structure = parsed.structure;
     if (parsed.speciesSource !== 'file' && species) {
@@ -127,7 +129,7 @@ export function parseNebRun(files: Files, opts: NebOptions = {}): NebRun {
     }
     if (energyEv === undefined) {
       throw new FormatError('missing_file', `image ${folder} has no energy`, {
-        fileName: out ? out.path : `${folder}/OUTCAR`,
+        fileName: out ? out.path : `${dir}/OUTCAR`,
         expected: out ? 'an OUTCAR with a finished ionic step' : 'an OUTCAR or an energy file',
       });
     }
@@ -152,6 +154,12 @@ export function parseNebRun(files: Files, opts: NebOptions = {}): NebRun {
   const total = distanceAngstrom[distanceAngstrom.length - 1];
   const reactionCoordinate = distanceAngstrom.map((d, i) => (total > 0 ? d / total : i / (images.length - 1)));
   return { images, distanceAngstrom, rmsStepAngstrom, reactionCoordinate };
+}
+
+/** Everything before the last path separator ("neb/a/01/OUTCAR" -> "neb/a/01"; "01" -> ""). */
+function parentPath(p: string): string {
+  const cut = Math.max(p.lastIndexOf('/'), p.lastIndexOf('\\'));
+  return cut > 0 ? p.slice(0, cut) : '';
 }
 
 /** Symbols per species block for a VASP 4 structure, from a list of distinct symbols in order. */
