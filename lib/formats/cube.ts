@@ -25,7 +25,7 @@ import { FormatError } from './errors';
 import { DEFAULT_MAX_POINTS } from './volumetric';
 import { FloatScanner, parseFortranNumber, parseIntToken } from './numbers';
 import { toText, tokens } from './text';
-import { gunzipCapped, isGzip, DEFAULT_MAX_DECOMPRESSED_BYTES } from './gzip';
+import { gunzipCapped, isGzip, sniffGzipStream, DEFAULT_MAX_DECOMPRESSED_BYTES } from './gzip';
 
 /** CODATA 2018 Bohr radius in Angstrom. */
 export const BOHR_TO_ANGSTROM = 0.529177210903;
@@ -276,13 +276,20 @@ export function parseCube(input: Uint8Array | string, opts: CubeOptions = {}): C
   return parser.finish();
 }
 
-/** Read a cube file from an async stream of decompressed chunks (the server inflates gzip at its edge). */
+/**
+ * Read a cube file from an async byte stream, plain or gzip (detected by its magic bytes and inflated with the
+ * `maxDecompressedBytes` cap; the server inflates at its edge and passes plain chunks). `totalBytes` bounds the grid
+ * for plain input only.
+ */
 export async function parseCubeStream(
   source: AsyncIterable<Uint8Array>,
   opts: CubeOptions & { totalBytes?: number } = {},
 ): Promise<CubeData> {
-  const parser = new CubeParser(opts);
-  for await (const chunk of source) parser.push(chunk);
+  const cap = opts.maxDecompressedBytes ?? DEFAULT_MAX_DECOMPRESSED_BYTES;
+  const { gzip, chunks } = await sniffGzipStream(source, cap, opts.fileName);
+  // The compressed size says nothing about the grid: totalBytes bounds plain input only.
+  const parser = new CubeParser(gzip ? { ...opts, totalBytes: undefined } : opts);
+  for await (const chunk of chunks) parser.push(chunk);
   return parser.finish();
 }
 

@@ -107,3 +107,37 @@ export async function* gunzipChunks(
   g.push(new Uint8Array(0), true);
   yield* out;
 }
+
+/**
+ * Look at the first two bytes of a byte stream: when they are the gzip magic 1f 8b, `chunks` yields the inflated data
+ * (with the cap), else the bytes as they come. A streaming reader built on it accepts `.gz` input whatever the file's
+ * name. Empty chunks are dropped.
+ */
+export async function sniffGzipStream(
+  source: AsyncIterable<Uint8Array>,
+  maxBytes = DEFAULT_MAX_DECOMPRESSED_BYTES,
+  fileName?: string,
+): Promise<{ gzip: boolean; chunks: AsyncIterable<Uint8Array> }> {
+  const it = source[Symbol.asyncIterator]();
+  // Gather at least two bytes to decide (the first chunk of a stream can be a single byte).
+  let head = new Uint8Array(0);
+  let done = false;
+  while (head.length < 2) {
+    const r = await it.next();
+    if (r.done) {
+      done = true;
+      break;
+    }
+    const merged = new Uint8Array(head.length + r.value.length);
+    merged.set(head);
+    merged.set(r.value, head.length);
+    head = merged;
+  }
+  async function* rest(): AsyncGenerator<Uint8Array> {
+    if (head.length) yield head;
+    if (done) return;
+    for (let r = await it.next(); !r.done; r = await it.next()) if (r.value.length) yield r.value;
+  }
+  const gzip = isGzip(head);
+  return { gzip, chunks: gzip ? gunzipChunks(rest(), maxBytes, fileName) : rest() };
+}

@@ -2,7 +2,7 @@
 export { FormatError, formatErrorMessage, isFormatError } from './errors';
 export type { FormatErrorCode, FormatErrorInit } from './errors';
 export { parseFortranNumber, parseNumberBytes, FloatScanner } from './numbers';
-export { isGzip, CappedGunzip, gunzipCapped, gunzipChunks, DEFAULT_MAX_DECOMPRESSED_BYTES } from './gzip';
+export { isGzip, CappedGunzip, gunzipCapped, gunzipChunks, sniffGzipStream, DEFAULT_MAX_DECOMPRESSED_BYTES } from './gzip';
 export { parsePoscar, parsePoscarLines, poscarLineCount, writePoscar } from './poscar';
 export type { PoscarOptions, PoscarResult, PoscarWriteOptions, SpeciesSource } from './poscar';
 export {
@@ -20,7 +20,7 @@ export {
 export type { VolumetricData, VolumetricKind, VolumetricOptions, VolumetricReadOptions, VolumetricWriteOptions } from './volumetric';
 export { OutcarScanner, parseOutcar, parseOutcarStream, requireFinalEnergy } from './outcar';
 export type { OutcarSummary, IonicStepEnergies } from './outcar';
-export { VasprunScanner, parseVasprun } from './vasprun';
+export { VasprunScanner, parseVasprun, parseVasprunStream } from './vasprun';
 export type { VasprunSummary } from './vasprun';
 export { parseNebRun, squaredImageDistance } from './neb';
 export type { NebImage, NebRun, NebOptions } from './neb';

@@ -10,7 +10,7 @@
  * Electronic-step lines (VASP 5 prints "free energy    TOTEN" in every SCF step) are outside those blocks and ignored.
  */
 import { FormatError } from './errors';
-import { CappedGunzip, DEFAULT_MAX_DECOMPRESSED_BYTES, isGzip } from './gzip';
+import { CappedGunzip, DEFAULT_MAX_DECOMPRESSED_BYTES, isGzip, sniffGzipStream } from './gzip';
 import { parseFortranNumber } from './numbers';
 import { OutcarLevelsTracker, type OutcarLevels } from './outcar-levels';
 import { LineChunker } from './text';
@@ -39,6 +39,8 @@ export interface OutcarSummary {
   finishedNormally: boolean;
   /** Fermi level and the eigenvalues straddling it at the last printed step (./outcar-levels.ts). */
   levels?: OutcarLevels;
+  /** Lines read (the last line of the file): where a run cut short ended. */
+  lineCount: number;
 }
 
 const MARKERS =
@@ -56,6 +58,7 @@ export class OutcarScanner {
   private readonly levels = new OutcarLevelsTracker();
   /** Eigenvalue lines come after the first E-fermi line: only from there is the text split into lines. */
   private levelsStarted = false;
+  private endsWithNewline = false;
 
   constructor(private readonly fileName?: string) {
     this.chunker = new LineChunker(1 << 24, fileName);
@@ -89,6 +92,7 @@ export class OutcarScanner {
       }
     }
     for (let i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', i + 1)) this.lineNo++;
+    if (text.length) this.endsWithNewline = text.endsWith('\n');
     if (text.includes('E-fermi') || this.levelsStarted) {
       this.levelsStarted = true;
       for (const line of text.split('\n')) this.levels.line(line);
@@ -123,6 +127,7 @@ export class OutcarScanner {
       reachedRequiredAccuracy: this.reached,
       finishedNormally: this.finished,
       levels: this.levels.result(),
+      lineCount: this.endsWithNewline ? this.lineNo - 1 : this.lineNo,
     };
   }
 }
@@ -143,28 +148,42 @@ export function feedBytes(
 }
 
 /** Read an OUTCAR from bytes (plain or gzip) or text. Throws `unknown_format` when it has no VASP energy at all. */
-export function parseOutcar(input: Uint8Array | string, opts: { fileName?: string } = {}): OutcarSummary {
+export function parseOutcar(
+  input: Uint8Array | string,
+  opts: { fileName?: string; maxDecompressedBytes?: number } = {},
+): OutcarSummary {
   const s = new OutcarScanner(opts.fileName);
   feedBytes(typeof input === 'string' ? new TextEncoder().encode(input) : input, (c) => s.push(c), opts);
   return s.finish();
 }
 
-/** Read an OUTCAR from an async byte stream (decompressed by the caller or plain). */
+/**
+ * Read an OUTCAR from an async byte stream, plain or gzip (detected by its magic bytes, inflated with the
+ * `maxDecompressedBytes` cap; a caller that inflates at its edge passes plain chunks).
+ */
 export async function parseOutcarStream(
   source: AsyncIterable<Uint8Array>,
-  opts: { fileName?: string } = {},
+  opts: { fileName?: string; maxDecompressedBytes?: number } = {},
 ): Promise<OutcarSummary> {
   const s = new OutcarScanner(opts.fileName);
-  for await (const c of source) s.push(c);
+  const cap = opts.maxDecompressedBytes ?? DEFAULT_MAX_DECOMPRESSED_BYTES;
+  const { chunks } = await sniffGzipStream(source, cap, opts.fileName);
+  for await (const c of chunks) s.push(c);
   return s.finish();
 }
 
-/** The final energy(sigma->0) of an OUTCAR, or a `FormatError` when no ionic step finished. */
+/**
+ * The final energy(sigma->0) of an OUTCAR, or a `FormatError` when no ionic step finished (a run killed or still
+ * running in its first SCF), naming the last line read.
+ */
 export function requireFinalEnergy(summary: OutcarSummary, fileName?: string): number {
   if (summary.energySigma0Ev === undefined) {
     throw new FormatError('unexpected_eof', 'no finished ionic step', {
       fileName,
-      expected: "an ionic step summary ('FREE ENERGIE OF THE ION-ELECTRON SYSTEM' with energy(sigma->0))",
+      line: summary.lineCount,
+      expected:
+        "a finished ionic step ('FREE ENERGIE OF THE ION-ELECTRON SYSTEM' with energy(sigma->0)) before the end of " +
+        'the file (was the run killed or still in its first SCF?)',
     });
   }
   return summary.energySigma0Ev;

@@ -8,6 +8,7 @@
  * then we take e_0_energy of the last SCF step.
  */
 import { FormatError } from './errors';
+import { DEFAULT_MAX_DECOMPRESSED_BYTES, sniffGzipStream } from './gzip';
 import { feedBytes } from './outcar';
 import { LineChunker } from './text';
 
@@ -100,8 +101,23 @@ export class VasprunScanner {
 }
 
 /** Read vasprun.xml from bytes (plain or gzip) or text. */
-export function parseVasprun(input: Uint8Array | string, opts: { fileName?: string } = {}): VasprunSummary {
+export function parseVasprun(
+  input: Uint8Array | string,
+  opts: { fileName?: string; maxDecompressedBytes?: number } = {},
+): VasprunSummary {
   const s = new VasprunScanner(opts.fileName);
   feedBytes(typeof input === 'string' ? new TextEncoder().encode(input) : input, (c) => s.push(c), opts);
+  return s.finish();
+}
+
+/** Read vasprun.xml from an async byte stream, plain or gzip (detected by its magic bytes, inflated with the cap). */
+export async function parseVasprunStream(
+  source: AsyncIterable<Uint8Array>,
+  opts: { fileName?: string; maxDecompressedBytes?: number } = {},
+): Promise<VasprunSummary> {
+  const s = new VasprunScanner(opts.fileName);
+  const cap = opts.maxDecompressedBytes ?? DEFAULT_MAX_DECOMPRESSED_BYTES;
+  const { chunks } = await sniffGzipStream(source, cap, opts.fileName);
+  for await (const c of chunks) s.push(c);
   return s.finish();
 }

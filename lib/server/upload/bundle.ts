@@ -109,16 +109,17 @@ function classifyByName(rest: string[], file: string, format: SniffedFormat): Bu
     const role = baseRole(name);
     if (role === 'structure') return { path: file, role: 'site-structure', group: rest[1] };
     if (role === 'host-outcar') return { path: file, role: 'site-outcar', group: rest[1] };
-    if (role === 'ignored') return { path: file, role: 'ignored' };
+    // The run's vasprun.xml repeats what its OUTCAR holds: accepted and skipped.
+    if (role === 'ignored' || role === 'host-vasprun') return { path: file, role: 'ignored' };
   }
   // neb/<name>/<NN>/POSCAR|CONTCAR|OUTCAR|energy
   if (rest[0] === 'neb' && rest.length === 4 && /^\d{2,3}$/.test(rest[2])) {
     const image = Number(rest[2]);
-    if (/^energy$/i.test(name)) return { path: file, role: 'neb-energy', group: rest[1], image };
+    if (/^energy(\.gz)?$/i.test(name)) return { path: file, role: 'neb-energy', group: rest[1], image };
     const role = baseRole(name);
     if (role === 'structure') return { path: file, role: 'neb-structure', group: rest[1], image };
     if (role === 'host-outcar') return { path: file, role: 'neb-outcar', group: rest[1], image };
-    if (role === 'ignored') return { path: file, role: 'ignored' };
+    if (role === 'ignored' || role === 'host-vasprun') return { path: file, role: 'ignored' };
   }
   // Files beside the image folders of a NEB run (scripts/dft summary.json, VTST neb.dat/spline.dat, INCAR, ...)
   // describe the run; the images hold everything the app reads.

@@ -1,20 +1,18 @@
-import { createReadStream } from 'node:fs';
-import { readFile, stat } from 'node:fs/promises';
+import { stat } from 'node:fs/promises';
 import { z } from 'zod';
 import type { Grid3D } from '@/lib/grid/grid3d';
 import type { Structure } from '@/lib/structure/structure';
 import { inferHostComposition } from '@/lib/structure/composition';
-import { isFormatError, formatErrorMessage } from '@/lib/formats/errors';
-import { parsePoscar } from '@/lib/formats/poscar';
 import { parseVolumetricStream } from '@/lib/formats/volumetric';
-import { parseOutcarStream, requireFinalEnergy, type OutcarSummary } from '@/lib/formats/outcar';
-import { gunzipCapped, isGzip } from '@/lib/formats/gzip';
-import { parseLabelsCsv } from '@/lib/formats/labels-csv';
-import { parseNebRun } from '@/lib/formats/neb';
+import { requireFinalEnergy } from '@/lib/formats/outcar';
 import type { BundleFile, SurfaceBundle } from './bundle';
 import { UploadError } from './errors';
 import { openMaybeGzip } from './open-file';
+import { parseLabelFiles } from './parse-labels';
+import { asUploadError, readOutcar, readSmall, readStructure, readVasprun } from './read-file';
 import type { ReceivedFile } from './receive';
+
+export { asUploadError } from './read-file';
 
 /** meta.json of a surface folder (../shared/DESIGN.md section 3); anything missing the user gives in the app. */
 export const surfaceMetaSchema = z
@@ -54,11 +52,6 @@ export interface ParsedNebImage {
   li: [number, number, number] | null;
 }
 
-function liPosition(structure: Structure): [number, number, number] | null {
-  const i = structure.species.indexOf('Li');
-  return i >= 0 ? structure.positions[i] : null;
-}
-
 export interface ParsedSurface {
   name: string;
   root: string;
@@ -74,33 +67,6 @@ export interface ParsedSurface {
 }
 
 export type ParseProgress = (fraction: number, message: string) => void;
-
-/** Turn a parser's FormatError (or any error) into an UploadError that names the file and line. */
-export function asUploadError(err: unknown, file: string): UploadError {
-  if (err instanceof UploadError) return err;
-  if (isFormatError(err)) {
-    return new UploadError(422, err.code, formatErrorMessage(err), { file: err.fileName ?? file, line: err.line });
-  }
-  return new UploadError(422, 'unreadable', `${file}: ${err instanceof Error ? err.message : String(err)}`, { file });
-}
-
-async function readSmall(file: ReceivedFile, maxBytes = 64 * 1024 ** 2): Promise<Uint8Array> {
-  if (file.bytes > maxBytes && !/\.gz$/i.test(file.path)) {
-    throw new UploadError(413, 'file_too_large', `${file.path} is too large for its kind (${file.bytes} bytes)`, {
-      file: file.path,
-    });
-  }
-  const raw = new Uint8Array(await readFile(file.tempPath));
-  return isGzip(raw) ? gunzipCapped(raw, maxBytes, file.path) : raw;
-}
-
-async function readStructure(file: ReceivedFile): Promise<Structure> {
-  try {
-    return parsePoscar(await readSmall(file), { fileName: file.path }).structure;
-  } catch (err) {
-    throw asUploadError(err, file.path);
-  }
-}
 
 async function readPotential(
   file: ReceivedFile,
@@ -159,25 +125,6 @@ async function readMeta(file: ReceivedFile): Promise<SurfaceMeta> {
   return parsed.data;
 }
 
-async function readOutcar(file: ReceivedFile): Promise<OutcarSummary> {
-  try {
-    return await parseOutcarStream(createReadStream(file.tempPath, { highWaterMark: 4 << 20 }), {
-      fileName: file.path,
-    });
-  } catch (err) {
-    throw asUploadError(err, file.path);
-  }
-}
-
-async function readOutcarEnergy(file: ReceivedFile): Promise<number> {
-  const summary = await readOutcar(file);
-  try {
-    return requireFinalEnergy(summary, file.path);
-  } catch (err) {
-    throw asUploadError(err, file.path);
-  }
-}
-
 /** The host run: final energy and, in meta.json's names, its electronic levels (lib/ml/host-levels.ts). */
 async function readHostOutcar(file: ReceivedFile): Promise<{ eSlabEv: number; levels: Record<string, number> }> {
   const summary = await readOutcar(file);
@@ -192,6 +139,20 @@ async function readHostOutcar(file: ReceivedFile): Promise<{ eSlabEv: number; le
   } catch (err) {
     throw asUploadError(err, file.path);
   }
+}
+
+/** The host run's final energy from vasprun.xml, when the folder has no host OUTCAR. */
+async function readHostVasprun(file: ReceivedFile): Promise<number> {
+  const summary = await readVasprun(file);
+  if (summary.energySigma0Ev === undefined) {
+    throw new UploadError(
+      422,
+      'unexpected_eof',
+      `${file.path}: expected a finished ionic step (<calculation> with e_0_energy) before the end of the file`,
+      { file: file.path },
+    );
+  }
+  return summary.energySigma0Ev;
 }
 
 function sameAtomCount(a: Structure, b: Structure, file: string): void {
@@ -231,17 +192,15 @@ export async function parseSurfaceBundle(
 
   const metaFile = one('meta');
   const outcarFile = one('host-outcar');
+  const vasprunFile = one('host-vasprun');
   const hostRun = outcarFile ? await readHostOutcar(fileOf(outcarFile)) : undefined;
+  const vasprunEnergy = !hostRun && vasprunFile ? await readHostVasprun(fileOf(vasprunFile)) : undefined;
   // The host OUTCAR's levels (E-fermi, band edges) fill in what meta.json does not state.
   const meta: SurfaceMeta = { ...hostRun?.levels, ...(metaFile ? await readMeta(fileOf(metaFile)) : {}) };
-  const eSlabEv = hostRun ? hostRun.eSlabEv : meta.E_slab_eV;
+  const eSlabEv = hostRun ? hostRun.eSlabEv : (vasprunEnergy ?? meta.E_slab_eV);
 
-  const labels: RawLabel[] = [];
-  const labelsFile = one('labels');
-  if (labelsFile) labels.push(...(await readLabels(fileOf(labelsFile))));
-  labels.push(...(await readSiteRuns(bundle, fileOf)));
-
-  const nebRuns = await readNebRuns(bundle, fileOf);
+  // Labels are checked against the structure's sites here, so a label far from every site is refused at upload.
+  const { labels, nebRuns } = await parseLabelFiles(bundle.files, fileOf, structure);
   const composition = inferHostComposition(structure.species);
   return {
     name: bundle.name || surfaceNameFromComment(structure, bundle),
@@ -269,91 +228,4 @@ function surfaceNameFromComment(structure: Structure, bundle: SurfaceBundle): st
     .trim()
     .slice(0, 60);
   return comment || bundle.files[0].path.split('/').pop()!;
-}
-
-async function readLabels(file: ReceivedFile): Promise<RawLabel[]> {
-  try {
-    return parseLabelsCsv(await readSmall(file), { fileName: file.path }).map((row) => ({
-      site: row.site,
-      kind: row.kind,
-      position: [row.x, row.y, row.z],
-      eTotalEv: row.totalEnergyEv,
-      eBindingEv: row.bindingEnergyEv,
-      method: row.method,
-      note: row.note,
-      source: 'csv',
-      file: file.path,
-      line: row.line,
-    }));
-  } catch (err) {
-    throw asUploadError(err, file.path);
-  }
-}
-
-/** neb/<name>/00..NN: image energies and positions, in the order of the folders. */
-async function readNebRuns(
-  bundle: SurfaceBundle,
-  fileOf: (f: BundleFile) => ReceivedFile,
-): Promise<ParsedSurface['nebRuns']> {
-  const byName = new Map<string, BundleFile[]>();
-  for (const f of bundle.files) {
-    if (!f.role.startsWith('neb-')) continue;
-    byName.set(f.group!, [...(byName.get(f.group!) ?? []), f]);
-  }
-  const runs: ParsedSurface['nebRuns'] = [];
-  for (const [name, files] of [...byName].sort((a, b) => a[0].localeCompare(b[0]))) {
-    const contents = new Map<string, Uint8Array>();
-    for (const f of files) contents.set(f.path, await readSmall(fileOf(f), 512 * 1024 ** 2));
-    try {
-      const run = parseNebRun(contents);
-      runs.push({
-        name,
-        images: run.images.map((img, i) => ({
-          index: img.index,
-          energyEv: img.energyEv,
-          s: run.reactionCoordinate[i],
-          li: liPosition(img.structure),
-        })),
-      });
-    } catch (err) {
-      throw asUploadError(err, files[0].path);
-    }
-  }
-  return runs;
-}
-
-/** sites/<name>/CONTCAR + OUTCAR: the Li position from CONTCAR, E_total from OUTCAR. */
-async function readSiteRuns(bundle: SurfaceBundle, fileOf: (f: BundleFile) => ReceivedFile): Promise<RawLabel[]> {
-  const groups = new Map<string, { structure?: BundleFile; outcar?: BundleFile }>();
-  for (const f of bundle.files) {
-    if (f.role !== 'site-structure' && f.role !== 'site-outcar') continue;
-    const g = groups.get(f.group!) ?? {};
-    if (f.role === 'site-structure') g.structure = f;
-    else g.outcar = f;
-    groups.set(f.group!, g);
-  }
-  const out: RawLabel[] = [];
-  for (const [name, g] of [...groups].sort((a, b) => a[0].localeCompare(b[0]))) {
-    if (!g.structure || !g.outcar) {
-      const have = g.structure ?? g.outcar!;
-      throw new UploadError(422, 'incomplete_site', `sites/${name} needs both CONTCAR and OUTCAR`, { file: have.path });
-    }
-    const structure = await readStructure(fileOf(g.structure));
-    const li = structure.species.map((s, i) => (s === 'Li' ? i : -1)).filter((i) => i >= 0);
-    if (li.length !== 1) {
-      throw new UploadError(422, 'no_li', `${g.structure.path} must hold exactly one Li atom (found ${li.length})`, {
-        file: g.structure.path,
-      });
-    }
-    const eTotalEv = await readOutcarEnergy(fileOf(g.outcar));
-    out.push({
-      site: name,
-      kind: 'other',
-      position: structure.positions[li[0]],
-      eTotalEv,
-      source: 'outcar',
-      file: g.outcar.path,
-    });
-  }
-  return out;
 }
