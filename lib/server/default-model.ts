@@ -39,16 +39,16 @@ export async function trainDefaultModel(
   const table = await compareModels(DEFAULT_CANDIDATES, samples, SELECTION, ctx);
   const best = table.results.find((r) => r.model === table.best);
   if (!best) return null;
-  const earlier = await db.model.findMany({
-    where: { datasetId, name: { endsWith: DEFAULT_SUFFIX } },
-    select: { id: true },
-  });
+  const started = new Date();
   const result = await trainAndStore(
     datasetId,
     { spec: best.spec as never, seed: 1, protocol: SELECTION, name: `${best.model} ${DEFAULT_SUFFIX}` },
     (f, m) => report(0.3 + 0.7 * f, m),
   );
-  // The new default replaces the earlier ones (with their predictions); models the user trained stay.
-  await db.model.deleteMany({ where: { id: { in: earlier.map((m) => m.id) } } });
+  // The new default replaces the earlier ones (with their predictions); models the user trained stay. A filter, not
+  // an id list, so it stays one bounded query however many defaults piled up.
+  await db.model.deleteMany({
+    where: { datasetId, name: { endsWith: DEFAULT_SUFFIX }, id: { not: result.modelId }, createdAt: { lte: started } },
+  });
   return { ...result, chosenFrom: table.results.map((r) => ({ model: r.model, maeEv: r.maeEv.mean })) };
 }

@@ -7,6 +7,7 @@ import { z } from 'zod';
 import { modelFromZip } from '@/lib/ml/persist';
 import { MlError } from '@/lib/ml/errors';
 import type { ModelSpec, ModelState } from '@/lib/ml/models';
+import { ID_CHUNK, mapChunks, rowsPerInsert } from './chunked';
 import { db } from './db';
 import { HttpError } from './http';
 
@@ -113,6 +114,19 @@ function toView(row: ViewRow, bytes: number): ModelView {
   };
 }
 
+/**
+ * The ids among `ids` that are sites of the dataset. A short list is one `IN` query; a long one (past ID_CHUNK) reads
+ * the dataset's site ids through the relation (one query, ~20 ms per 3,000 sites) instead of many `IN` chunks.
+ */
+async function datasetSitesAmong(datasetId: string, ids: ReadonlySet<string>): Promise<Set<string>> {
+  if (ids.size === 0) return new Set();
+  const rows =
+    ids.size <= ID_CHUNK
+      ? await db.site.findMany({ where: { id: { in: [...ids] }, surface: { datasetId } }, select: { id: true } })
+      : await db.site.findMany({ where: { surface: { datasetId } }, select: { id: true } });
+  return new Set(rows.map((r) => r.id).filter((id) => ids.has(id)));
+}
+
 async function requireDataset(datasetId: string): Promise<void> {
   const d = await db.dataset.findUnique({ where: { id: datasetId }, select: { id: true } });
   if (!d) throw new HttpError(404, 'no_dataset', `dataset ${datasetId} does not exist`);
@@ -145,12 +159,13 @@ export async function createModel(
       `metadata says ${spec.type} but the zip holds a ${state.spec?.type} model`,
     );
   if (opts.checkSites !== false && meta.trainingSiteIds.length) {
-    const found = await db.site.count({ where: { id: { in: meta.trainingSiteIds }, surface: { datasetId } } });
-    if (found !== new Set(meta.trainingSiteIds).size)
+    const distinct = new Set(meta.trainingSiteIds);
+    const found = await datasetSitesAmong(datasetId, distinct);
+    if (found.size !== distinct.size)
       throw new HttpError(
         422,
         'unknown_sites',
-        `${new Set(meta.trainingSiteIds).size - found} training site ids are not sites of this dataset`,
+        `${distinct.size - found.size} training site ids are not sites of this dataset`,
       );
   }
   const row = await db.model.create({
@@ -186,7 +201,7 @@ export async function importModel(
   if (!spec.success)
     throw new HttpError(422, 'bad_model_file', `meta.json has an unknown model spec: ${spec.error.issues[0]?.message}`);
   const ids = Array.isArray(state.trainIds) ? state.trainIds.filter((x): x is string => typeof x === 'string') : [];
-  const matched = ids.length ? await db.site.count({ where: { id: { in: ids }, surface: { datasetId } } }) : 0;
+  const matched = (await datasetSitesAmong(datasetId, new Set(ids))).size;
   const metrics = (state.metrics ?? {}) as Record<string, unknown>;
   const view = await createModel(
     datasetId,
@@ -236,7 +251,8 @@ export async function deleteModel(id: string): Promise<void> {
 
 /**
  * Replace a model's predictions with `rows` in one transaction. Every site must belong to the model's dataset and
- * appear once (422 otherwise).
+ * appear once (422 otherwise). Any number of rows: the rows go in as createMany batches under SQLite's parameter
+ * limit (./chunked.ts).
  */
 export async function replacePredictions(
   modelId: string,
@@ -247,26 +263,25 @@ export async function replacePredictions(
   const ids = rows.map((r) => r.siteId);
   const unique = new Set(ids);
   if (unique.size !== ids.length) throw new HttpError(422, 'duplicate_sites', 'a site appears more than once');
-  const known = await db.site.findMany({
-    where: { id: { in: [...unique] }, surface: { datasetId: model.datasetId } },
-    select: { id: true },
-  });
-  if (known.length !== unique.size) {
-    const k = new Set(known.map((s) => s.id));
-    const missing = ids.filter((id) => !k.has(id));
+  const known = await datasetSitesAmong(model.datasetId, unique);
+  if (known.size !== unique.size) {
+    const missing = ids.filter((id) => !known.has(id));
     throw new HttpError(
       422,
       'unknown_sites',
       `${missing.length} site ids are not sites of this model's dataset (first: ${missing[0]})`,
     );
   }
-  return db.$transaction(async (tx) => {
-    const { count } = await tx.prediction.deleteMany({ where: { modelId } });
-    const created = await tx.prediction.createMany({
-      data: rows.map((r) => ({ modelId, siteId: r.siteId, valueEv: r.valueEv, sigmaEv: r.sigmaEv ?? null })),
-    });
-    return { stored: created.count, replaced: count };
-  });
+  const data = rows.map((r) => ({ modelId, siteId: r.siteId, valueEv: r.valueEv, sigmaEv: r.sigmaEv ?? null }));
+  return db.$transaction(
+    async (tx) => {
+      const { count } = await tx.prediction.deleteMany({ where: { modelId } });
+      // id, modelId, siteId, valueEv, sigmaEv, createdAt: six bound parameters per row.
+      const created = await mapChunks(data, (chunk) => tx.prediction.createMany({ data: chunk }), rowsPerInsert(6));
+      return { stored: created.reduce((a, c) => a + c.count, 0), replaced: count };
+    },
+    { timeout: 10 * 60_000 },
+  );
 }
 
 export async function listPredictions(
