@@ -1,8 +1,11 @@
 /**
  * `epdi inspect <file> [--json]`: format, species and counts, lattice (Angstrom), grid dims, min/max/mean, first and
  * last value. Reads volumetric files and OUTCARs as streams (GB files, .gz accepted).
+ * `epdi inspect <NEB folder> [--json] [--energy free]`: a folder of images 00..NN (CONTCAR or POSCAR, plus OUTCAR,
+ * OUTCAR.gz or an `energy` file) -> the neb.dat table (lib/formats/neb-table.ts): per image the cumulative distance,
+ * s, energy(sigma->0) and energy relative to 00, and the forward/backward barriers.
  */
-import { createReadStream, openSync, readSync, closeSync, readFileSync, statSync } from 'node:fs';
+import { createReadStream, existsSync, openSync, readdirSync, readSync, closeSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import type { CliArgs } from '../args';
 import {
@@ -17,7 +20,10 @@ import {
   sniffFormat,
   gunzipChunks,
   isGzip,
+  parseNebRun,
+  FormatError,
 } from '../../lib/formats';
+import { formatNebTable, nebTable, type NebTable } from '../../lib/formats/neb-table';
 import type { Grid3D } from '../../lib/grid/grid3d';
 import type { Structure } from '../../lib/structure/structure';
 import { formula, speciesCounts } from '../../lib/structure/structure';
@@ -115,6 +121,51 @@ export async function inspectFile(file: string): Promise<Record<string, unknown>
   }
 }
 
+const IMAGE_FOLDER = /^\d{2,}$/;
+const NEB_FILES = new Set(['POSCAR', 'CONTCAR', 'OUTCAR', 'energy']);
+const isDir = (p: string): boolean => statSync(p).isDirectory();
+
+/** Image folders 00..NN of `dir` (names only). */
+function imageFolders(dir: string): string[] {
+  return readdirSync(dir).filter((n) => IMAGE_FOLDER.test(n) && isDir(path.join(dir, n)));
+}
+
+/** The files parseNebRun reads from a NEB folder, keyed by their path (so errors name them as the user typed). */
+export function readNebFolder(dir: string): Record<string, Uint8Array> {
+  const folders = imageFolders(dir);
+  if (folders.length === 0) {
+    // Point at NEB runs one level down, or in a surface folder's neb/ (neb/<name>/00..NN).
+    const subdirs = (d: string): string[] => (existsSync(d) && isDir(d) ? readdirSync(d).map((n) => path.join(d, n)).filter(isDir) : []);
+    const inside = [...subdirs(dir), ...subdirs(path.join(dir, 'neb'))].filter((d) => imageFolders(d).length > 0);
+    throw new FormatError('missing_file', 'not a NEB folder', {
+      fileName: dir,
+      expected:
+        'image folders 00..NN (epdi inspect reads one file, or one NEB folder)' +
+        (inside.length ? `; NEB folders inside: ${inside.join(', ')}` : ''),
+    });
+  }
+  const files: Record<string, Uint8Array> = {};
+  for (const folder of folders) {
+    for (const name of readdirSync(path.join(dir, folder))) {
+      const p = path.join(dir, folder, name);
+      if (NEB_FILES.has(name.replace(/\.gz$/, '')) && statSync(p).isFile()) files[p] = readFileSync(p);
+    }
+  }
+  return files;
+}
+
+export interface NebInspection extends NebTable {
+  file: string;
+  format: 'neb';
+  energy: 'energy(sigma->0)' | 'free energy TOTEN';
+}
+
+/** The neb.dat table of a NEB folder. */
+export function inspectNebFolder(dir: string, energy: 'sigma0' | 'free' = 'sigma0'): NebInspection {
+  const table = nebTable(parseNebRun(readNebFolder(dir), { energy }));
+  return { file: dir, format: 'neb', energy: energy === 'free' ? 'free energy TOTEN' : 'energy(sigma->0)', ...table };
+}
+
 function fmt(x: unknown): string {
   return typeof x === 'number' ? (Number.isInteger(x) ? String(x) : x.toPrecision(10)) : JSON.stringify(x);
 }
@@ -143,10 +194,25 @@ function human(info: Record<string, unknown>): string {
 export async function run(args: CliArgs): Promise<number> {
   const file = args.positionals[0];
   if (!file) {
-    console.error('usage: epdi inspect <file> [--json]');
+    console.error('usage: epdi inspect <file | NEB folder 00..NN> [--json] [--energy sigma0|free]');
     return 2;
   }
+  const energy = args.options.energy;
+  if (energy !== undefined && energy !== 'sigma0' && energy !== 'free') {
+    console.error(`epdi inspect: --energy expects sigma0 or free, got '${String(energy)}'`);
+    return 2;
+  }
+  if (!existsSync(file)) {
+    console.error(`epdi inspect: ${file}: no such file or folder`);
+    return 1;
+  }
   try {
+    if (isDir(file)) {
+      const info = inspectNebFolder(file, energy);
+      const head = `${file}: NEB, ${info.images.length} images; energies: ${info.energy} of each OUTCAR (or its 'energy' file)`;
+      console.log(args.json ? JSON.stringify(info, null, 2) : `${head}\n${formatNebTable(info)}`);
+      return 0;
+    }
     const info = await inspectFile(file);
     console.log(args.json ? JSON.stringify(info, null, 2) : human(info));
     return info.format === 'unknown' ? 1 : 0;
