@@ -2,7 +2,8 @@ import { existsSync, readdirSync } from 'node:fs';
 import { gzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ctx, encodeForm, multipart, setupTempDatabase } from './helpers';
-import { smallSurfaceFiles } from './surface-files';
+import { outcarText, settleJobs, smallSurfaceFiles, withLi } from './surface-files';
+import { writePoscar } from '@/lib/formats/poscar';
 
 const temp = setupTempDatabase();
 afterAll(() => temp.cleanup());
@@ -249,5 +250,140 @@ describe('upload endpoint', () => {
       ctx({ id: datasetId }),
     );
     expect(res415.status).toBe(415);
+  });
+});
+
+/** Every table's row count after the background jobs settle, labels and sites included. */
+async function rows(): Promise<Record<string, number>> {
+  await settleJobs(db);
+  return {
+    surfaces: await db.surface.count(),
+    grids: await db.grid.count(),
+    chunks: await db.gridChunk.count(),
+    nebRuns: await db.nebRun.count(),
+    sites: await db.site.count(),
+    labels: await db.label.count(),
+  };
+}
+
+/*
+ * Hand positions on smallSurfaceFiles' 3x3 2H slab (a0 = 3.16 A, metal plane z = 10, top S at z = 11.585; primitive
+ * fractions (u, v) -> (a0 (u - v/2), a0 v sqrt(3)/2)): T_M above metal 0 at (0, 0); H at (2/3, 1/3) -> (1.58, 0.9122);
+ * the top S atom at (1/3, 2/3) -> (0, 1.8245), whose nearest sites are the bridges a0/2 = 1.58 A away (the hollows
+ * lie a0/sqrt(3) = 1.82 A away).
+ */
+const LI_Z = 11.585 + 1.5;
+const H_XYZ: [number, number, number] = [1.58, 0.9122, LI_Z];
+const TOP_S_XYZ: [number, number, number] = [0, 1.8245, LI_Z];
+
+describe('gzip uploads of every file kind', () => {
+  it('stores sites/<name>/CONTCAR.gz + OUTCAR.gz and a host OUTCAR.gz (and gzipped POSCAR, LOCPOT, labels, meta, NEB)', async () => {
+    const { files, structure } = smallSurfaceFiles('AllGz');
+    const gz = (c: string): Uint8Array => new Uint8Array(gzipSync(Buffer.from(c)));
+    const li = (p: [number, number, number]) => writePoscar(withLi(structure, p));
+    const upload: [string, string | Uint8Array][] = [
+      ...files.map(([p, c]): [string, Uint8Array] => [`${p}.gz`, gz(c)]),
+      ['AllGz/OUTCAR.gz', gz(outcarText(-188.25, -188.2))],
+      ['AllGz/sites/h1/CONTCAR.gz', gz(li(H_XYZ))],
+      ['AllGz/sites/h1/OUTCAR.gz', gz(outcarText(-190.75, -190.70617284))],
+      ['AllGz/neb/n/00/POSCAR.gz', gz(li(H_XYZ))],
+      ['AllGz/neb/n/00/energy.gz', gz('-190.7\n')],
+      ['AllGz/neb/n/01/POSCAR.gz', gz(li([0.79, 0.4561, LI_Z]))],
+      ['AllGz/neb/n/01/OUTCAR.gz', gz(outcarText(-190.5, -190.45))],
+      ['AllGz/neb/n/02/CONTCAR.gz', gz(li([0, 0, LI_Z]))],
+      ['AllGz/neb/n/02/energy.gz', gz('-190.9\n')],
+    ];
+    const res = await send(multipart(upload));
+    expect(res.status).toBe(201);
+    const row = await db.surface.findFirstOrThrow({ where: { name: 'AllGz' }, include: { grids: true, nebRuns: true } });
+    // E_slab from the host OUTCAR's energy(sigma->0), not meta.json's -188.0.
+    expect(row.eSlabEv).toBe(-188.2);
+    expect(row.grids).toHaveLength(1);
+    const labels = JSON.parse(row.labelsJson);
+    expect(labels).toEqual([
+      expect.objectContaining({ site: 'a', kind: 'T_M', eTotalEv: -190.5, source: 'csv', line: 2 }),
+      expect.objectContaining({ site: 'h1', source: 'outcar', eTotalEv: -190.70617284, file: 'AllGz/sites/h1/OUTCAR.gz' }),
+    ]);
+    expect(labels[1].position.map((v: number) => Number(v.toFixed(4)))).toEqual(H_XYZ.map((v) => Number(v.toFixed(4))));
+    expect(row.nebRuns).toHaveLength(1);
+    const images = JSON.parse(row.nebRuns[0].imagesJson);
+    expect(images.map((im: { energyEv: number }) => im.energyEv)).toEqual([-190.7, -190.45, -190.9]);
+  });
+
+  it('takes E_slab from a host vasprun.xml.gz when there is no host OUTCAR', async () => {
+    const { files } = smallSurfaceFiles('VrGz');
+    const vasprun = `<?xml version="1.0"?>\n<modeling>\n <calculation>\n  <energy>\n   <i name="e_fr_energy"> -188.5 </i>\n   <i name="e_wo_entrp"> -188.4 </i>\n   <i name="e_0_energy"> -188.45 </i>\n  </energy>\n </calculation>\n</modeling>\n`;
+    const res = await send(multipart([...files, ['VrGz/vasprun.xml.gz', gzipSync(Buffer.from(vasprun))]]));
+    expect(res.status).toBe(201);
+    expect((await db.surface.findFirstOrThrow({ where: { name: 'VrGz' } })).eSlabEv).toBe(-188.45);
+  });
+});
+
+describe('bad input: a 4xx naming the file (and line), nothing stored', () => {
+  const base = (name: string) => smallSurfaceFiles(name).files.filter(([p]) => !p.endsWith('labels.csv'));
+  const { structure } = smallSurfaceFiles('x');
+  const li = (p: [number, number, number]) => writePoscar(withLi(structure, p));
+  const head = 'site,kind,x,y,z,E_total_eV';
+
+  it.each([
+    [
+      'an NEB folder with a missing image (00, 01, 03)',
+      (n: string): [string, string][] => [
+        [`${n}/neb/hop/00/POSCAR`, li(H_XYZ)],
+        [`${n}/neb/hop/00/energy`, '-190.7\n'],
+        [`${n}/neb/hop/01/POSCAR`, li([0.79, 0.4561, LI_Z])],
+        [`${n}/neb/hop/01/energy`, '-190.5\n'],
+        [`${n}/neb/hop/03/POSCAR`, li([0, 0, LI_Z])],
+        [`${n}/neb/hop/03/energy`, '-190.9\n'],
+      ],
+      { code: 'missing_image', file: 'Bad1/neb/hop/02' },
+      /missing image folder Bad1\/neb\/hop\/02 \(found 00, 01, 03/,
+    ],
+    [
+      'a site OUTCAR without a finished ionic step',
+      (n: string): [string, string][] => [
+        [`${n}/sites/h1/CONTCAR`, li(H_XYZ)],
+        [`${n}/sites/h1/OUTCAR`, ' vasp.6.3.0 18Jan22\n running on 4 total cores\n POSCAR = MoS2 Li\n'],
+      ],
+      { code: 'unexpected_eof', file: 'Bad2/sites/h1/OUTCAR', line: 3 },
+      /Bad2\/sites\/h1\/OUTCAR line 3: expected a finished ionic step/,
+    ],
+    [
+      'a gzipped host OUTCAR without a finished ionic step',
+      (n: string): [string, string | Uint8Array][] => [
+        [`${n}/OUTCAR.gz`, gzipSync(Buffer.from(' vasp.6.3.0 18Jan22\n running on 4 total cores\n'))],
+      ],
+      { code: 'unexpected_eof', file: 'Bad3/OUTCAR.gz', line: 2 },
+      /finished ionic step/,
+    ],
+    [
+      'a label far from every site (on top of a top-layer S atom)',
+      (n: string): [string, string][] => [
+        [`${n}/labels.csv`, `${head}\nok,H,${H_XYZ.join(',')},-190.1\ntopS,T_M,${TOP_S_XYZ.join(',')},-190.2\n`],
+      ],
+      { code: 'label_far_from_sites', file: 'Bad4/labels.csv', line: 3 },
+      /Bad4\/labels\.csv line 3: label 'topS' at \(0\.00, 1\.82, 13\.09\) Å is 1\.58 Å from the nearest site \(bridge-\d+, bridge\)/,
+    ],
+    [
+      'a label whose kind is not its site kind',
+      (n: string): [string, string][] => [[`${n}/labels.csv`, `${head}\nwrong,H,0,0,${LI_Z},-190.1\n`]],
+      { code: 'label_kind_mismatch', file: 'Bad5/labels.csv', line: 2 },
+      /label 'wrong' is of kind H but the site it matches, T_M-\d+ \(0\.00 Å away\), is T_M/,
+    ],
+  ] as const)('rejects %s', async (_what, extra, error, message) => {
+    const name = error.file.split('/')[0];
+    const before = await rows();
+    const res = await send(multipart([...base(name), ...extra(name)] as [string, string | Uint8Array][]));
+    expect(res.status).toBe(422);
+    const body = (await res.json()).error;
+    expect(body).toMatchObject(error);
+    expect(body.message).toMatch(message);
+    expect(await rows()).toEqual(before);
+    expect(tempLeftovers()).toEqual([]);
+  });
+
+  it("accepts a label of kind 'other' wherever it matches a site", async () => {
+    const res = await send(multipart([...base('OkOther'), ['OkOther/labels.csv', `${head}\nq,other,0,0,${LI_Z},-190.1\n`]]));
+    expect(res.status).toBe(201);
   });
 });
