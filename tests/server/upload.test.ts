@@ -1,8 +1,10 @@
 import { existsSync, readdirSync } from 'node:fs';
+import path from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ctx, encodeForm, multipart, setupTempDatabase } from './helpers';
-import { outcarText, settleJobs, smallSurfaceFiles, withLi } from './surface-files';
+import { outcarText, settleJobs, withLi } from './label-files';
+import { smallSurfaceFiles } from './surface-files';
 import { writePoscar } from '@/lib/formats/poscar';
 
 const temp = setupTempDatabase();
@@ -46,9 +48,13 @@ async function snapshot(): Promise<Record<string, number>> {
   };
 }
 
+/** What uploads left in the temporary area (inside the app's own folder and without its marker file, if it has one). */
 function tempLeftovers(): string[] {
-  const root = process.env.EPDI_UPLOAD_TMP!;
-  return existsSync(root) ? readdirSync(root) : [];
+  const parent = process.env.EPDI_UPLOAD_TMP!;
+  if (!existsSync(parent)) return [];
+  const own = path.join(parent, 'epdi-lab-uploads');
+  if (!existsSync(own)) return readdirSync(parent);
+  return readdirSync(own).filter((n) => !n.startsWith('.epdi-lab'));
 }
 
 const poscar = `MoS2 cell

@@ -9,6 +9,16 @@ function where(label: RawLabel): string {
   return label.line !== undefined ? `${label.file} line ${label.line}` : label.file;
 }
 
+/**
+ * Whether a label's kind fits its site's: 'other' fits any site, and H and H_X are both hollows (codes and people name
+ * the 1T hollow either way), the same rule as extraction's matcher (lib/pipeline/labels.ts).
+ */
+function sameKind(label: string, site: string): boolean {
+  if (label === 'other' || label === site) return true;
+  const hollow = (k: string): boolean => k === 'H' || k === 'H_X';
+  return hollow(label) && hollow(site);
+}
+
 function xyz(p: readonly number[]): string {
   return `(${p.map((v) => v.toFixed(2)).join(', ')})`;
 }
@@ -19,7 +29,7 @@ function xyz(p: readonly number[]): string {
  * within LABEL_MATCH_TOLERANCE_A in the surface plane). Throws UploadError 422 naming the file, line and label:
  *   - `label_far_from_sites`: no site within the tolerance (the message gives the nearest site and its distance);
  *   - `label_kind_mismatch`: the label's kind (T_M, H, H_X, T_X, bridge) is not the kind of the site it matched
- *     (kind 'other', as for sites/<name>/ runs, matches any site).
+ *     (kind 'other', as for sites/<name>/ runs, matches any site; H and H_X are both hollows).
  * The first bad label is reported, with how many more there are. Returns nothing: matching itself stays with
  * extraction, the one place labels are joined to stored sites.
  */
@@ -59,7 +69,7 @@ export function checkLabelsAgainstSites(labels: readonly RawLabel[], structure: 
           { file: label.file, line: label.line },
         ),
       );
-    } else if (label.kind !== 'other' && label.kind !== site.kind) {
+    } else if (!sameKind(label.kind, site.kind)) {
       problems.push(
         new UploadError(
           422,
