@@ -1,15 +1,14 @@
 import { extractSurface } from '@/lib/epdi/extract';
 import type { Grid3D } from '@/lib/grid/grid3d';
 import type { Structure } from '@/lib/structure/structure';
-import { matchLabelsToSites } from '@/lib/surface/match-labels';
+import { LABEL_MATCH_TOLERANCE_A, labelProblemLines, matchSurfaceLabels } from '@/lib/pipeline';
 import { db } from './db';
 import { datasetSettingsSchema } from './datasets';
 import { loadGrid } from './grid-store';
 import { startJob, type JobProgress } from './jobs';
 import type { RawLabel, SurfaceMeta } from './upload/parse-surface';
 
-/** Label matching tolerance in the surface plane (Angstrom), ../shared/DESIGN.md section 3. */
-export const LABEL_MATCH_TOLERANCE_A = 0.3;
+export { LABEL_MATCH_TOLERANCE_A };
 
 export interface ExtractionSummary {
   surfaceId: string;
@@ -18,6 +17,8 @@ export interface ExtractionSummary {
   labelsMatched: number;
   /** Labels that matched no site within the tolerance: reported, never dropped silently. */
   unmatchedLabels: { site: string; file: string; line?: number; nearestSiteDistanceA: number }[];
+  /** Unmatched labels, kind disagreements, two labels on one site, E_b inconsistent with E_total: for people. */
+  labelProblems: string[];
   settingsHash: string;
   vacuumShiftEv: number;
   dipoleStepEv: number;
@@ -51,29 +52,29 @@ export async function extractStoredSurface(
   const result = extractSurface(structure, grid, settings);
 
   const labels = JSON.parse(surface.labelsJson) as RawLabel[];
-  const matches = matchLabelsToSites(
-    labels,
-    result.sites.map((s) => s.position),
-    structure.lattice,
-    LABEL_MATCH_TOLERANCE_A,
-  );
   const meta = JSON.parse(surface.metaJson) as SurfaceMeta;
   const mu = muLi(surface.dataset.muLiEv, meta);
+  // The one label matcher (lib/pipeline/labels.ts): the command line's folder mode matches the same way.
+  const matching = matchSurfaceLabels(
+    labels,
+    result.sites.map((s) => ({ name: s.id, kind: s.kind, position: s.position })),
+    structure.lattice,
+    { eSlabEv: surface.eSlabEv, muLiEv: mu ?? null, toleranceA: LABEL_MATCH_TOLERANCE_A },
+  );
   report(0.7, 'storing sites');
 
   const summary: ExtractionSummary = {
     surfaceId,
     sites: result.sites.length,
     hops: result.hops.length,
-    labelsMatched: matches.filter((m) => m.site >= 0).length,
-    unmatchedLabels: matches
-      .filter((m) => m.site < 0)
-      .map((m) => ({
-        site: labels[m.label].site,
-        file: labels[m.label].file,
-        line: labels[m.label].line,
-        nearestSiteDistanceA: m.distanceA,
-      })),
+    labelsMatched: matching.matched.length,
+    unmatchedLabels: matching.unmatched.map(({ label, nearestSiteDistanceA }) => ({
+      site: label.site,
+      file: label.file,
+      line: label.line,
+      nearestSiteDistanceA,
+    })),
+    labelProblems: labelProblemLines(matching, LABEL_MATCH_TOLERANCE_A),
     settingsHash: result.settingsHash,
     vacuumShiftEv: result.appliedShiftEv,
     dipoleStepEv: result.vacuum.dipoleStepEv,
@@ -121,24 +122,20 @@ export async function extractStoredSurface(
           },
         });
       }
-      for (const m of matches) {
-        if (m.site < 0) continue;
-        const label = labels[m.label];
-        const eBindingEv =
-          label.eBindingEv ??
-          (label.eTotalEv !== undefined && surface.eSlabEv !== null && mu !== undefined
-            ? label.eTotalEv - surface.eSlabEv - mu
-            : null);
+      for (const m of matching.matched) {
+        const label = m.label;
         await tx.label.create({
           data: {
             siteId: ids[m.site],
             eTotalEv: label.eTotalEv ?? null,
-            eBindingEv,
+            eBindingEv: m.eBindingEv,
             source: label.source,
             provenance: JSON.stringify({
               file: label.file,
               line: label.line,
               site: label.site,
+              kind: label.kind,
+              position: label.position,
               method: label.method,
               matchDistanceA: m.distanceA,
               muLiEv: mu,
@@ -158,6 +155,7 @@ export async function extractStoredSurface(
             topXHeightA: result.topXHeightA,
             groupCount: result.groupCount,
             unmatchedLabels: summary.unmatchedLabels,
+            labelProblems: summary.labelProblems,
           }),
         },
       });

@@ -16,7 +16,7 @@ async function sha256File(file: string): Promise<string> {
 }
 
 /** Every file under `dir` as a ReceivedFile whose relative path starts with the folder's own name. */
-async function listFolder(dir: string): Promise<ReceivedFile[]> {
+export async function listFolder(dir: string): Promise<ReceivedFile[]> {
   const root = path.resolve(dir);
   const base = path.basename(root);
   const out: ReceivedFile[] = [];
