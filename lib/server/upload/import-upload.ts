@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { open, rm } from 'node:fs/promises';
+import { open, readdir, rm } from 'node:fs/promises';
 import { sniffFormat, type SniffedFormat } from '@/lib/formats/sniff';
 import type { Grid3D } from '@/lib/grid/grid3d';
 import path from 'node:path';
@@ -7,7 +7,7 @@ import { db } from '../db';
 import { startExtraction } from '../extraction';
 import { createJob, failJob, finishJob, progressReporter } from '../jobs';
 import { groupIntoSurfaces } from './bundle';
-import { maxFileBytes, uploadTempRoot } from './config';
+import { maxFileBytes, UPLOAD_TEMP_MARKER, uploadTempRoot } from './config';
 import { UploadError } from './errors';
 import { parseSurfaceBundle, type ParsedSurface } from './parse-surface';
 import { receiveMultipart, type ReceivedFile } from './receive';
@@ -113,7 +113,18 @@ async function sniffFiles(files: ReceivedFile[]): Promise<Map<string, SniffedFor
   return out;
 }
 
-/** Remove temporary folders left by uploads a killed server never finished. */
+/**
+ * Remove temporary folders left by uploads a killed server never finished: the contents of the app's own temp folder
+ * (config.ts), and only when its marker file is there. EPDI_UPLOAD_TMP itself and anything else in it stay.
+ */
 export async function cleanUploadTemp(): Promise<void> {
-  await rm(uploadTempRoot(), { recursive: true, force: true });
+  const root = uploadTempRoot();
+  const entries = await readdir(root);
+  if (!entries.includes(UPLOAD_TEMP_MARKER)) {
+    console.warn(`epdi: ${root} has no ${UPLOAD_TEMP_MARKER} marker (not created by the app): not emptied`);
+    return;
+  }
+  for (const name of entries) {
+    if (name !== UPLOAD_TEMP_MARKER) await rm(path.join(root, name), { recursive: true, force: true });
+  }
 }
