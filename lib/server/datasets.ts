@@ -12,11 +12,26 @@ export const datasetSettingsSchema = extractionSettingsSchema
   .transform((partial) => resolveSettings(partial));
 export type DatasetExtractionSettings = ExtractionSettings;
 
+/**
+ * Accepted mu_Li (eV). Bulk bcc Li is about -1.9 eV/atom and an isolated atom near 0 in the usual DFT zeros; a value
+ * outside -10..0 is a typo or a unit slip, and 1e308 silently made every barrier 0 (issue 15).
+ */
+export const MU_LI_MIN_EV = -10;
+export const MU_LI_MAX_EV = 0;
+const MU_LI_RANGE = `mu_Li (muLiEv) must be between ${MU_LI_MIN_EV} and ${MU_LI_MAX_EV} eV`;
+
+/** A mu_Li value in eV: a finite number within MU_LI_MIN_EV..MU_LI_MAX_EV; every message names mu_Li. */
+export const muLiEvSchema = z
+  .number({ error: 'mu_Li (muLiEv) must be a number in eV' })
+  .finite('mu_Li (muLiEv) must be a finite number in eV')
+  .min(MU_LI_MIN_EV, MU_LI_RANGE)
+  .max(MU_LI_MAX_EV, MU_LI_RANGE);
+
 export const createDatasetSchema = z.object({
   name: z.string().trim().min(1, 'a dataset needs a name').max(100),
   description: z.string().max(2000).default(''),
   muLiReference: z.enum(['bcc', 'atom', 'custom']).default('bcc'),
-  muLiEv: z.number().finite().nullable().default(null),
+  muLiEv: muLiEvSchema.nullable().default(null),
   settings: datasetSettingsSchema.default(resolveSettings()),
 });
 export type CreateDatasetInput = z.input<typeof createDatasetSchema>;

@@ -14,13 +14,13 @@
 import { z } from 'zod';
 import { describeReference, MU_LI_KINDS, type MuLiKind, type MuLiReference } from '@/lib/profile';
 import { db } from './db';
-import { getDataset, type DatasetSummary } from './datasets';
+import { getDataset, muLiEvSchema, type DatasetSummary } from './datasets';
 import { HttpError } from './http';
 import { effectiveMuLi } from './profiles';
 
 export const muLiPatchSchema = z.object({
   muLiReference: z.enum(MU_LI_KINDS as unknown as [MuLiKind, ...MuLiKind[]]),
-  muLiEv: z.number().finite(),
+  muLiEv: muLiEvSchema,
   /** How mu_Li was computed (code, functional, k-points), kept in the log. */
   note: z.string().max(500).optional(),
 });
