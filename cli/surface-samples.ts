@@ -12,10 +12,7 @@ import { parseVolumetric } from '../lib/formats/volumetric';
 import { samplesFromExtraction } from '../lib/ml/from-extraction';
 import { hostLevelDescriptors, type HostLevels } from '../lib/ml/host-levels';
 import type { Sample } from '../lib/ml/types';
-import { matchLabelsToSites } from '../lib/surface/match-labels';
-
-/** Label matching tolerance in the surface plane (Angstrom), as in the server. */
-const MATCH_TOLERANCE_A = 0.3;
+import { LABEL_MATCH_TOLERANCE_A, labelProblemLines, matchSurfaceLabels } from '../lib/pipeline';
 
 export function isSurfaceFolder(dir: string): boolean {
   return existsSync(path.join(dir, 'POSCAR')) && readdirSync(dir).some((f) => /^LOCPOT(\.gz)?$/.test(f));
@@ -37,28 +34,25 @@ export function samplesFromSurfaceFolder(dir: string, settings: Partial<Extracti
   const labelsFile = path.join(dir, 'labels.csv');
   const binding = new Map<number, number>();
   if (existsSync(labelsFile)) {
-    const rows = parseLabelsCsv(readFileSync(labelsFile), { fileName: `${name}/labels.csv` });
-    const matches = matchLabelsToSites(
-      rows.map((r) => ({ position: [r.x, r.y, r.z] as [number, number, number] })),
-      extraction.sites.map((s) => s.position),
+    const file = `${name}/labels.csv`;
+    const rows = parseLabelsCsv(readFileSync(labelsFile), { fileName: file });
+    // The one label matcher (lib/pipeline/labels.ts), as the server's extraction and `epdi profiles`.
+    const matching = matchSurfaceLabels(
+      rows.map((r) => ({
+        site: r.site,
+        kind: r.kind,
+        position: [r.x, r.y, r.z] as [number, number, number],
+        eTotalEv: r.totalEnergyEv,
+        eBindingEv: r.bindingEnergyEv,
+        file,
+        line: r.line,
+      })),
+      extraction.sites.map((s) => ({ name: s.id, kind: s.kind, position: s.position })),
       structure.lattice,
-      MATCH_TOLERANCE_A,
+      { eSlabEv: meta.E_slab_eV ?? null, muLiEv: meta.mu_Li_eV ?? null },
     );
-    for (const m of matches) {
-      const row = rows[m.label];
-      if (m.site < 0) {
-        console.error(
-          `note: ${name}/labels.csv line ${row.line}: site '${row.site}' matches no site within ${MATCH_TOLERANCE_A} A`,
-        );
-        continue;
-      }
-      const eb =
-        row.bindingEnergyEv ??
-        (row.totalEnergyEv !== undefined && meta.E_slab_eV !== undefined && meta.mu_Li_eV !== undefined
-          ? row.totalEnergyEv - meta.E_slab_eV - meta.mu_Li_eV
-          : undefined);
-      if (eb !== undefined) binding.set(m.site, eb);
-    }
+    for (const line of labelProblemLines(matching, LABEL_MATCH_TOLERANCE_A)) console.error(`note: ${line}`);
+    for (const m of matching.matched) if (m.eBindingEv !== null) binding.set(m.site, m.eBindingEv);
   }
   return samplesFromExtraction(name, extraction, binding, hostLevelDescriptors(meta, extraction.appliedShiftEv));
 }

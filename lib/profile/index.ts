@@ -8,5 +8,4 @@ export * from './neb-compare';
 export * from './doping';
 export * from './csv';
 export * from './export-json';
-export * from './label-hops';
 export * from './next-saddle';
