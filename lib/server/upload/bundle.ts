@@ -197,3 +197,34 @@ export function groupIntoSurfaces(
   }
   return bundles.filter((b) => b.files.some((f) => f.role !== 'ignored'));
 }
+
+/** Roles of the files that add labels to a stored surface. */
+const LABEL_ROLES: ReadonlySet<FileRole> = new Set([
+  'labels',
+  'site-structure',
+  'site-outcar',
+  'neb-structure',
+  'neb-outcar',
+  'neb-energy',
+]);
+
+/**
+ * Classify the files sent to add labels to a stored surface: labels.csv, sites/<name>/(CONTCAR|POSCAR)+OUTCAR and
+ * neb/<name>/00..NN anywhere in the paths (a whole surface folder may be sent again), and a bare NEB folder
+ * `<name>/00..NN/...` (the folder of one NEB run picked on its own) as neb/<name>. The surface's own files (POSCAR,
+ * LOCPOT, meta.json, host OUTCAR) are not changed by adding labels: they come back as 'ignored'. Roles are checked
+ * against the sniffed content as for an upload; throws UploadError 415 naming the first file that fits no role.
+ */
+export function classifyLabelFiles(paths: string[], formatOf: (path: string) => SniffedFormat): BundleFile[] {
+  return paths.map((file) => {
+    const parts = file.split('/');
+    const marker = parts.findIndex((p, i) => (p === 'sites' || p === 'neb') && i < parts.length - 1);
+    let rest: string[];
+    if (marker >= 0) rest = parts.slice(marker);
+    else if (parts.length >= 2 && /^\d{2,3}$/.test(parts[parts.length - 2])) {
+      rest = ['neb', parts.length >= 3 ? parts[parts.length - 3] : 'neb', ...parts.slice(-2)];
+    } else rest = parts.slice(-1);
+    const f = classify(rest, file, formatOf(file));
+    return LABEL_ROLES.has(f.role) ? f : { path: file, role: 'ignored' };
+  });
+}
