@@ -1,11 +1,15 @@
 import Link from 'next/link';
 import { listDatasets } from '@/lib/server/datasets';
+import { describeMuLi } from '@/lib/pipeline/mu-li';
+import { datasetMuLi } from '@/lib/server/profiles';
 import { NewDatasetForm } from '@/components/NewDatasetForm';
 
 export const dynamic = 'force-dynamic';
 
 export default async function HomePage() {
-  const datasets = await listDatasets();
+  const datasets = await Promise.all(
+    (await listDatasets()).map(async (d) => ({ ...d, muLi: (await datasetMuLi(d.id)).record })),
+  );
   return (
     <div className="space-y-8">
       <section>
@@ -43,8 +47,7 @@ export default async function HomePage() {
                 </td>
                 <td className="px-4 py-2">{d.surfaceCount}</td>
                 <td className="px-4 py-2">
-                  {d.muLiReference}
-                  {d.muLiEv !== null && ` (${d.muLiEv.toFixed(4)} eV)`}
+                  {describeMuLi(d.muLi)}
                 </td>
                 <td className="px-4 py-2 text-slate-500">{d.createdAt.slice(0, 10)}</td>
               </tr>

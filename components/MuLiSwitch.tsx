@@ -2,20 +2,25 @@
 
 import { useRouter } from 'next/navigation';
 import { useState } from 'react';
+import { MU_LI_KINDS } from '@/lib/profile/binding';
+import { MU_LI_KIND_TEXT } from '@/lib/pipeline/mu-li';
 
 /** Switch the dataset's mu_Li reference (PATCH /api/datasets/[id]); every binding energy is recomputed. */
 export function MuLiSwitch({
   datasetId,
   reference,
   muLiEv,
+  description,
 }: {
   datasetId: string;
   reference: string;
   muLiEv: number | null;
+  /** The dataset's mu_Li record in words (lib/pipeline `describeMuLi`), the same on every page and export. */
+  description: string;
 }) {
   const router = useRouter();
   const [kind, setKind] = useState(reference);
-  const [value, setValue] = useState(muLiEv === null ? '' : String(muLiEv));
+  const [value, setValue] = useState(muLiEv === null ? '' : String(Number(muLiEv.toFixed(6))));
   const [status, setStatus] = useState<{ ok: boolean; text: string } | null>(null);
   const [busy, setBusy] = useState(false);
 
@@ -44,6 +49,9 @@ export function MuLiSwitch({
 
   return (
     <form onSubmit={onSubmit} className="flex flex-wrap items-end gap-3 text-sm" aria-label="mu_Li reference">
+      <p className="basis-full text-xs text-slate-600" data-testid="mu-li">
+        μ<sub>Li</sub>: {description}
+      </p>
       <label className="flex flex-col">
         <span className="text-xs text-slate-600">μ_Li reference</span>
         <select
@@ -51,9 +59,11 @@ export function MuLiSwitch({
           onChange={(e) => setKind(e.target.value)}
           className="rounded border border-slate-300 px-2 py-1"
         >
-          <option value="bcc">bcc Li (per atom)</option>
-          <option value="atom">isolated Li atom</option>
-          <option value="custom">custom</option>
+          {MU_LI_KINDS.map((k) => (
+            <option key={k} value={k}>
+              {MU_LI_KIND_TEXT[k]}
+            </option>
+          ))}
         </select>
       </label>
       <label className="flex flex-col">

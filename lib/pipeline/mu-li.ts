@@ -101,7 +101,8 @@ export function surfaceMuLi(record: MuLiRecord, metaValueEv: number | undefined)
   return record.valueEv ?? metaValueEv ?? null;
 }
 
-const KIND_TEXT: Record<MuLiKind, string> = { bcc: 'bcc Li', atom: 'isolated Li atom', custom: 'custom' };
+/** How each reference kind is named on every page and export. */
+export const MU_LI_KIND_TEXT: Record<MuLiKind, string> = { bcc: 'bcc Li', atom: 'isolated Li atom', custom: 'custom' };
 const SOURCE_TEXT: Record<MuLiSource, string> = {
   dataset: 'dataset setting',
   option: 'command-line option',
@@ -111,9 +112,9 @@ const SOURCE_TEXT: Record<MuLiSource, string> = {
 
 /** One line for people, the same on every page, export and CLI: `bcc Li, mu_Li = -1.8654 eV (dataset setting)`. */
 export function describeMuLi(record: MuLiRecord): string {
-  if (record.valueEv === null) return `${KIND_TEXT[record.kind]}, mu_Li not set`;
+  if (record.valueEv === null) return `${MU_LI_KIND_TEXT[record.kind]}, mu_Li not set`;
   const note = record.note ? `; ${record.note.replace(/[\r\n]+/g, ' ')}` : '';
-  return `${KIND_TEXT[record.kind]}, mu_Li = ${record.valueEv.toFixed(4)} eV (${SOURCE_TEXT[record.source]}${note})`;
+  return `${MU_LI_KIND_TEXT[record.kind]}, mu_Li = ${record.valueEv.toFixed(4)} eV (${SOURCE_TEXT[record.source]}${note})`;
 }
 
 /** The record as the lib/profile reference type (null when no value). */

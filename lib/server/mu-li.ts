@@ -129,7 +129,7 @@ export async function switchMuLi(datasetId: string, body: unknown): Promise<MuLi
 
       await tx.dataset.update({
         where: { id: datasetId },
-        data: { muLiReference: patch.muLiReference, muLiEv: patch.muLiEv },
+        data: { muLiReference: patch.muLiReference, muLiEv: patch.muLiEv, muLiNote: patch.note ?? '' },
       });
       const fromText =
         dataset.muLiEv !== null

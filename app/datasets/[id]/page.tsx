@@ -7,6 +7,8 @@ import { MepScatter } from '@/components/MepScatter';
 import { mepCorrelation } from '@/lib/server/mep-correlation';
 import { levelCorrelation } from '@/lib/server/level-correlation';
 import { LevelTrend } from '@/components/LevelTrend';
+import { describeMuLi } from '@/lib/pipeline/mu-li';
+import { datasetMuLi } from '@/lib/server/profiles';
 
 export const dynamic = 'force-dynamic';
 
@@ -14,10 +16,11 @@ export default async function DatasetPage({ params }: { params: Promise<{ id: st
   const { id } = await params;
   const dataset = await getDataset(id);
   if (!dataset) notFound();
-  const [surfaces, correlation, levels] = await Promise.all([
+  const [surfaces, correlation, levels, muLi] = await Promise.all([
     listSurfaces(id),
     mepCorrelation(id),
     levelCorrelation(id),
+    datasetMuLi(id),
   ]);
   const s = dataset.settings;
   return (
@@ -27,8 +30,7 @@ export default async function DatasetPage({ params }: { params: Promise<{ id: st
           <h1 className="text-2xl font-semibold">{dataset.name}</h1>
           {dataset.description && <p className="text-sm text-slate-600">{dataset.description}</p>}
           <p className="mt-1 text-xs text-slate-500">
-            μ<sub>Li</sub>: {dataset.muLiReference}
-            {dataset.muLiEv !== null && ` = ${dataset.muLiEv.toFixed(4)} eV`} · Li height {s.heightA} Å · MEP radius{' '}
+            μ<sub>Li</sub>: <span data-testid="mu-li">{describeMuLi(muLi.record)}</span> · Li height {s.heightA} Å · MEP radius{' '}
             {s.mepRadiusA} Å · EPDI {s.windowA} Å, {s.pixels}×{s.pixels} px, {s.colormap}
           </p>
         </div>

@@ -2,6 +2,7 @@ import Link from 'next/link';
 import { notFound } from 'next/navigation';
 import { describeReference } from '@/lib/profile';
 import { HttpError } from '@/lib/server/http';
+import { describeMuLi } from '@/lib/pipeline/mu-li';
 import { assembleProfiles, modelChoices, type DatasetProfiles } from '@/lib/server/profiles';
 import { DopingSummary } from '@/components/DopingSummary';
 import { MuLiSwitch } from '@/components/MuLiSwitch';
@@ -76,8 +77,9 @@ export default async function ProfilesPage({
           </form>
           <MuLiSwitch
             datasetId={id}
-            reference={result.dataset.muLiReference}
-            muLiEv={result.dataset.muLiEv ?? result.reference?.muLiEv ?? null}
+            reference={result.muLi.kind}
+            muLiEv={result.muLi.valueEv}
+            description={describeMuLi(result.muLi)}
           />
         </div>
       </section>
