@@ -1,178 +1,193 @@
 /**
- * CSV export of profiles, barriers and sites, streamed line by line.
+ * CSV export of profiles, barriers and sites, streamed line by line, and the JSON sidecar that carries their
+ * provenance.
  *
- * File layout (all three files):
- *   line 1   `# epdi-lab <file> v1; dataset=<name>; mu_Li=<reference>; model=<id|none>; units: <...>` : one comment
- *            line of provenance (readers: papaparse `comments: '#'`, pandas `comment='#'`, R `comment.char='#'`);
- *   line 2   the column names, with units as suffixes: `_eV` electron-volt, `_A` Angstrom, `_V` volt, no suffix
- *            = dimensionless or text;
- *   then     one row per record, '\n' line ends, UTF-8.
- * Cells: numbers with 10 significant digits (shortest form, e.g. `-1.234`, `1e-7`; |v| < 5e-11 written as 0); an
- * empty cell means "not
- * available" (no DFT label, no prediction, no NEB). Text is quoted RFC 4180 style when it holds a comma, quote, line
- * break, leading/trailing space or starts with '#' (so no data row can read as a comment).
+ * File layout (all three files): plain RFC 4180, so pandas.read_csv(f), Python's csv.DictReader and spreadsheet
+ * imports read them with no options:
+ *   line 1   the column names, with units as suffixes: `_eV` electron-volt, `_A` Angstrom, `_V` volt, no suffix
+ *            = text (or dimensionless, said in the sidecar);
+ *   then     one row per record, '\n' line ends, UTF-8, no comment lines, no byte-order mark.
+ * Cells: numbers with 10 significant digits (shortest form, e.g. `-1.234`, `1e-7`; |v| < 5e-11 written as 0) and
+ * never altered otherwise (negative numbers stay numbers); an empty cell means "not available" (no DFT label, no
+ * prediction, no NEB). Text is quoted RFC 4180 style ("" for a quote) when it holds a comma, quote or line break,
+ * has leading/trailing white space or starts with '#'. Text beginning with = + - @ tab or CR, which a spreadsheet
+ * would run as a formula (OWASP "CSV injection"), gets a leading single quote: `=1+1` is written `'=1+1`.
  *
- * Columns (the `description` of each column below is the documentation; `csvColumnsDoc` prints it):
+ * Provenance (dataset, the mu_Li record, model, units and description of every column, SHA-256 of the input files,
+ * notes) goes in a sidecar `<name>.json` beside each file (profiles.json, barriers.json, sites.json; `csvSidecar`)
+ * and in export.json.
+ *
+ * Columns (the `description` of each column is the documentation; `csvColumnsDoc` prints it, ./csv-columns.ts):
  * profiles.csv  dataset, surface, host, dopant, hop, s, energy_eV, sigma_eV, source, model_id
- * barriers.csv  dataset, surface, hop, from_site, saddle_site, to_site, E_from_eV, E_saddle_eV, E_to_eV,
- *               barrier_forward_eV, barrier_backward_eV, sigma_eV, source, neb_barrier_eV, error_eV
- * sites.csv     site, kind, x_A, y_A, z_A, mep_V, E_b_eV, E_b_pred_eV, sigma_eV, dist_to_dopant_A
+ * barriers.csv  dataset, surface, hop, from_site, from_site_id, saddle_site, saddle_site_id, to_site, to_site_id,
+ *               E_from_eV, E_saddle_eV, E_to_eV, barrier_forward_eV, barrier_backward_eV, sigma_eV, source,
+ *               neb_barrier_eV, error_eV
+ * sites.csv     dataset, surface, site, site_id, kind, x_A, y_A, z_A, z_plane_A, mep_V, E_b_eV, E_b_pred_eV,
+ *               sigma_eV, dist_to_dopant_A
+ * `*_site` / `site` hold the user's label name where the site was labelled, else the app's canonical site id;
+ * `*_site_id` / `site_id` always the canonical id. In sites.csv z_A is the relaxed Li height from the label where
+ * known, else the extraction plane z_plane_A.
  */
 import { describeReference, type MuLiReference } from './binding';
-import type { EnergySource, HopProfile } from './profile';
+import {
+  BARRIER_COLUMNS,
+  PROFILE_COLUMNS,
+  SITE_COLUMNS,
+  csvColumnsDoc,
+  type BarrierCsvRow,
+  type Cell,
+  type CsvColumn,
+  type CsvFile,
+  type ProfileCsvRow,
+  type SiteCsvRow,
+} from './csv-columns';
+import type { HopProfile } from './profile';
 import type { NebComparison, NebProfile } from './neb-compare';
 
-export type CsvFile = 'profiles' | 'barriers' | 'sites';
-export type Cell = string | number | null | undefined;
+export * from './csv-columns';
 
-export interface CsvColumn<Row> {
-  name: string;
-  description: string;
-  get(row: Row): Cell;
+/** Version of the CSV layout, in the sidecar's `format` (v1 had a `#` comment line before the header). */
+export const CSV_LAYOUT_VERSION = 2;
+
+export interface FileHash {
+  /** Path as the user gave it (relative to the surface folder where possible). */
+  path: string;
+  sha256: string;
+  bytes?: number;
 }
 
-export interface ProfileCsvRow {
-  dataset: string;
-  surface: string;
-  host: string;
-  dopant: string | null;
-  hop: string;
-  s: number;
-  energyEv: number;
-  sigmaEv: number | null;
-  source: EnergySource;
-  modelId: string | null;
-}
+/**
+ * A dataset's mu_Li record as a caller has it: lib/pipeline's record `{kind, valueEv, source, note}` (value null
+ * when unset) or a lib/profile `MuLiReference` `{kind, muLiEv, note?}`.
+ */
+export type MuLiLike =
+  MuLiReference | { kind: string; valueEv: number | null; source?: string | null; note?: string | null };
 
-export interface BarrierCsvRow {
-  dataset: string;
-  surface: string;
-  hop: string;
-  fromSite: string;
-  saddleSite: string;
-  toSite: string;
-  eFromEv: number;
-  eSaddleEv: number;
-  eToEv: number;
-  barrierForwardEv: number;
-  barrierBackwardEv: number;
-  sigmaEv: number | null;
-  source: EnergySource;
-  nebBarrierEv: number | null;
-  errorEv: number | null;
-}
-
-export interface SiteCsvRow {
-  site: string;
+/** The mu_Li record as the sidecars and export.json state it: reference kind, value (eV), where it came from. */
+export interface ExportMuLi {
   kind: string;
-  xA: number;
-  yA: number;
-  zA: number;
-  mepV: number | null;
-  ebEv: number | null;
-  ebPredEv: number | null;
-  sigmaEv: number | null;
-  distToDopantA: number | null;
+  /** eV per Li atom; null when the record has no value. */
+  muLiEv: number | null;
+  /** Where the value came from (e.g. 'dataset', 'option', 'meta.json'); null when not recorded. */
+  source: string | null;
+  note: string | null;
+  /** One line, as the rest of the app shows it. */
+  description: string;
 }
 
-export const PROFILE_COLUMNS: readonly CsvColumn<ProfileCsvRow>[] = [
-  { name: 'dataset', description: 'dataset name', get: (r) => r.dataset },
-  { name: 'surface', description: 'surface name (folder or database name)', get: (r) => r.surface },
-  { name: 'host', description: 'host TMD, e.g. MoS2', get: (r) => r.host },
-  { name: 'dopant', description: 'dopant element; empty for the pristine host', get: (r) => r.dopant },
-  { name: 'hop', description: 'hop id, unique within the surface', get: (r) => r.hop },
-  { name: 's', description: 'normalised path length, 0 at the start site, 1 at the end site', get: (r) => r.s },
-  {
-    name: 'energy_eV',
-    description: 'binding energy on the curve (PCHIP) or at the NEB image, eV',
-    get: (r) => r.energyEv,
-  },
-  { name: 'sigma_eV', description: 'one standard deviation of energy_eV, eV; empty if unknown', get: (r) => r.sigmaEv },
-  {
-    name: 'source',
-    description: 'dft | predicted (any knot predicted) | neb (NEB image energies)',
-    get: (r) => r.source,
-  },
-  { name: 'model_id', description: 'model that predicted knots; empty for pure DFT / NEB rows', get: (r) => r.modelId },
-];
-
-export const BARRIER_COLUMNS: readonly CsvColumn<BarrierCsvRow>[] = [
-  { name: 'dataset', description: 'dataset name', get: (r) => r.dataset },
-  { name: 'surface', description: 'surface name', get: (r) => r.surface },
-  { name: 'hop', description: 'hop id, unique within the surface', get: (r) => r.hop },
-  { name: 'from_site', description: 'start site id (A)', get: (r) => r.fromSite },
-  { name: 'saddle_site', description: 'saddle site id (S)', get: (r) => r.saddleSite },
-  { name: 'to_site', description: 'end site id (B)', get: (r) => r.toSite },
-  { name: 'E_from_eV', description: 'binding energy of A, eV', get: (r) => r.eFromEv },
-  { name: 'E_saddle_eV', description: 'binding energy of S, eV', get: (r) => r.eSaddleEv },
-  { name: 'E_to_eV', description: 'binding energy of B, eV', get: (r) => r.eToEv },
-  {
-    name: 'barrier_forward_eV',
-    description: 'max of the drawn profile - E_from, eV (= E_saddle - E_from when the saddle is the maximum)',
-    get: (r) => r.barrierForwardEv,
-  },
-  {
-    name: 'barrier_backward_eV',
-    description: 'max of the drawn profile - E_to, eV (= E_saddle - E_to when the saddle is the maximum)',
-    get: (r) => r.barrierBackwardEv,
-  },
-  {
-    name: 'sigma_eV',
-    description: 'one standard deviation of barrier_forward_eV, eV; empty if unknown',
-    get: (r) => r.sigmaEv,
-  },
-  { name: 'source', description: 'dft | predicted | neb: where the knot energies came from', get: (r) => r.source },
-  {
-    name: 'neb_barrier_eV',
-    description: 'forward barrier of the NEB run of this hop, eV; empty if none',
-    get: (r) => r.nebBarrierEv,
-  },
-  { name: 'error_eV', description: 'barrier_forward_eV - neb_barrier_eV, eV; empty if no NEB', get: (r) => r.errorEv },
-];
-
-export const SITE_COLUMNS: readonly CsvColumn<SiteCsvRow>[] = [
-  { name: 'site', description: 'site id', get: (r) => r.site },
-  { name: 'kind', description: 'T_M | H | H_X | T_X | bridge | other', get: (r) => r.kind },
-  { name: 'x_A', description: 'Li position x, Cartesian, Angstrom', get: (r) => r.xA },
-  { name: 'y_A', description: 'Li position y, Cartesian, Angstrom', get: (r) => r.yA },
-  { name: 'z_A', description: 'Li position z, Cartesian, Angstrom', get: (r) => r.zA },
-  { name: 'mep_V', description: 'mean electrostatic potential at the site (vacuum-aligned), V', get: (r) => r.mepV },
-  { name: 'E_b_eV', description: 'DFT binding energy, eV; empty if not computed', get: (r) => r.ebEv },
-  { name: 'E_b_pred_eV', description: 'predicted binding energy, eV; empty if no model', get: (r) => r.ebPredEv },
-  { name: 'sigma_eV', description: 'one standard deviation of E_b_pred_eV, eV', get: (r) => r.sigmaEv },
-  {
-    name: 'dist_to_dopant_A',
-    description: 'in-plane distance to the nearest dopant image, Angstrom; empty if pristine',
-    get: (r) => r.distToDopantA,
-  },
-];
-
-const UNITS_NOTE =
-  'units: s = normalised path length (0..1); *_eV = eV; *_A = Angstrom; *_V = V; empty cell = not available';
-
-export interface CsvHeaderInfo {
-  dataset: string;
-  muLi?: MuLiReference | null;
-  modelId?: string | null;
-  /** Extra provenance, e.g. "re-referenced from atom to bcc". One line; line breaks become spaces. */
-  note?: string;
+/** `MuLiLike` -> `ExportMuLi`; `description` is the app's one-line text when the caller has it. */
+export function exportMuLi(muLi: MuLiLike, description?: string): ExportMuLi {
+  if ('muLiEv' in muLi) {
+    return {
+      kind: muLi.kind,
+      muLiEv: muLi.muLiEv,
+      source: null,
+      note: muLi.note ?? null,
+      description: description ?? describeReference(muLi),
+    };
+  }
+  const extra = [muLi.source, muLi.note].filter(Boolean).join('; ');
+  const value = muLi.valueEv === null ? 'mu_Li not set' : `mu_Li = ${muLi.valueEv} eV`;
+  return {
+    kind: muLi.kind,
+    muLiEv: muLi.valueEv,
+    source: muLi.source ?? null,
+    note: muLi.note ?? null,
+    description: description ?? `${muLi.kind} (${value}${extra ? `; ${oneLine(extra)}` : ''})`,
+  };
 }
 
 function oneLine(text: string): string {
   return text.replace(/[\r\n]+/g, ' ');
 }
 
-/** The leading `# ...` provenance line (with its '\n'). */
-export function csvCommentLine(file: CsvFile, info: CsvHeaderInfo): string {
-  const parts = [
-    `# epdi-lab ${file}.csv v1`,
-    `dataset=${oneLine(info.dataset)}`,
-    `mu_Li=${info.muLi ? describeReference(info.muLi) : 'unspecified'}`,
-    `model=${info.modelId ? oneLine(info.modelId) : 'none'}`,
-    UNITS_NOTE,
-  ];
-  if (info.note) parts.push(oneLine(info.note));
-  return `${parts.join('; ')}\n`;
+/** Provenance of an export (the sidecar's and export.json's input). */
+export interface CsvHeaderInfo {
+  dataset: string;
+  /** The dataset's mu_Li record; null or absent = unknown or mixed. */
+  muLi?: MuLiLike | null;
+  /** The app's one-line statement of `muLi` (else one is made up from the record). */
+  muLiDescription?: string;
+  modelId?: string | null;
+  /** Extra provenance, e.g. "re-referenced from atom to bcc". */
+  note?: string;
+}
+
+export interface CsvSidecarInfo extends CsvHeaderInfo {
+  /** The model that made the predictions; wins over `modelId`. */
+  model?: { id: string; name?: string | null } | null;
+  /** SHA-256 of the input files. */
+  files?: readonly FileHash[];
+  notes?: readonly string[];
+  /** ISO 8601 time stamp; pass one for reproducible output (tests), else now. */
+  generatedAt?: string;
+}
+
+/** The JSON sidecar of one CSV file (`<name>.json`). */
+export interface CsvSidecar {
+  format: string;
+  file: string;
+  dataset: string;
+  /** Null when the dataset has no mu_Li record. */
+  muLi: ExportMuLi | null;
+  model: { id: string; name: string | null } | null;
+  /** How the file is written, for readers that want to be explicit. */
+  csv: {
+    encoding: 'utf-8';
+    delimiter: ',';
+    quoteChar: '"';
+    lineTerminator: '\n';
+    header: true;
+    emptyCell: string;
+    formulaPrefix: string;
+  };
+  columns: { name: string; unit: string | null; description: string }[];
+  files: FileHash[];
+  notes: string[];
+  generatedAt: string;
+}
+
+function exportMuLiValue(muLi: MuLiLike): number | null {
+  return 'muLiEv' in muLi ? muLi.muLiEv : muLi.valueEv;
+}
+
+/** `sites` -> `sites.json`. */
+export function csvSidecarName(file: CsvFile): string {
+  return `${file}.json`;
+}
+
+/** The JSON sidecar of `<file>.csv`: format, dataset, mu_Li record, model, columns with units, file hashes, notes. */
+export function csvSidecar(file: CsvFile, info: CsvSidecarInfo): CsvSidecar {
+  const model = info.model
+    ? { id: info.model.id, name: info.model.name ?? null }
+    : info.modelId
+      ? { id: info.modelId, name: null }
+      : null;
+  const notes = [...(info.notes ?? [])];
+  if (info.note) notes.push(info.note);
+  if (!info.muLi || exportMuLiValue(info.muLi) === null) {
+    notes.push('binding energies are on an unknown or mixed mu_Li reference');
+  }
+  return {
+    format: `epdi-lab ${file}.csv v${CSV_LAYOUT_VERSION}`,
+    file: `${file}.csv`,
+    dataset: info.dataset,
+    muLi: info.muLi ? exportMuLi(info.muLi, info.muLiDescription) : null,
+    model,
+    csv: {
+      encoding: 'utf-8',
+      delimiter: ',',
+      quoteChar: '"',
+      lineTerminator: '\n',
+      header: true,
+      emptyCell: 'not available',
+      formulaPrefix: "'",
+    },
+    columns: csvColumnsDoc(file),
+    files: (info.files ?? []).map((f) => ({ ...f })),
+    notes: [...new Set(notes)],
+    generatedAt: info.generatedAt ?? new Date().toISOString(),
+  };
 }
 
 /** A number with 10 significant digits in its shortest form, 0 when |v| < 5e-11; '' for null, undefined and
@@ -185,45 +200,45 @@ export function formatCsvNumber(value: number | null | undefined): string {
   return String(Number(value.toPrecision(10)));
 }
 
-/** One cell, quoted when needed (see the module doc). */
+/** Characters that make a spreadsheet read a text cell as a formula (OWASP CSV injection). */
+const FORMULA_START = /^[=+\-@\t\r]/;
+
+/** One text cell: formula starts neutralised with a leading `'`, then quoted when needed (see the module doc). */
+export function formatCsvText(value: string): string {
+  const text = FORMULA_START.test(value) ? `'${value}` : value;
+  if (/[",\r\n]/.test(text) || /^\s|\s$/.test(text) || text.startsWith('#')) {
+    return `"${text.replace(/"/g, '""')}"`;
+  }
+  return text;
+}
+
+/** One cell: numbers by `formatCsvNumber` (never neutralised), text by `formatCsvText`, '' for null. */
 export function formatCsvCell(value: Cell): string {
   if (typeof value === 'number') return formatCsvNumber(value);
   if (value === null || value === undefined) return '';
-  if (/[",\r\n]/.test(value) || /^\s|\s$/.test(value) || value.startsWith('#')) {
-    return `"${value.replace(/"/g, '""')}"`;
-  }
-  return value;
+  return formatCsvText(value);
 }
 
-/** Lines of a CSV file ('\n' included): the comment line, the column names, one line per row. Lazy: rows are
- * pulled one at a time, so a generator of rows streams through. */
+/** Lines of a CSV file ('\n' included): the column names, then one line per row. Lazy: rows are pulled one at a
+ * time, so a generator of rows streams through. */
 export function* csvLines<Row>(
-  file: CsvFile,
   columns: readonly CsvColumn<Row>[],
   rows: Iterable<Row>,
-  info: CsvHeaderInfo,
 ): Generator<string, void, undefined> {
-  yield csvCommentLine(file, info);
-  yield `${columns.map((c) => c.name).join(',')}\n`;
+  yield `${columns.map((c) => formatCsvText(c.name)).join(',')}\n`;
   for (const row of rows) yield `${columns.map((c) => formatCsvCell(c.get(row))).join(',')}\n`;
 }
 
-export function profilesCsv(rows: Iterable<ProfileCsvRow>, info: CsvHeaderInfo): Generator<string, void, undefined> {
-  return csvLines('profiles', PROFILE_COLUMNS, rows, info);
+export function profilesCsv(rows: Iterable<ProfileCsvRow>): Generator<string, void, undefined> {
+  return csvLines(PROFILE_COLUMNS, rows);
 }
 
-export function barriersCsv(rows: Iterable<BarrierCsvRow>, info: CsvHeaderInfo): Generator<string, void, undefined> {
-  return csvLines('barriers', BARRIER_COLUMNS, rows, info);
+export function barriersCsv(rows: Iterable<BarrierCsvRow>): Generator<string, void, undefined> {
+  return csvLines(BARRIER_COLUMNS, rows);
 }
 
-export function sitesCsv(rows: Iterable<SiteCsvRow>, info: CsvHeaderInfo): Generator<string, void, undefined> {
-  return csvLines('sites', SITE_COLUMNS, rows, info);
-}
-
-/** `name  description` per column, for `--help`, docs and the JSON export. */
-export function csvColumnsDoc(file: CsvFile): { name: string; description: string }[] {
-  const columns = file === 'profiles' ? PROFILE_COLUMNS : file === 'barriers' ? BARRIER_COLUMNS : SITE_COLUMNS;
-  return columns.map(({ name, description }) => ({ name, description }));
+export function sitesCsv(rows: Iterable<SiteCsvRow>): Generator<string, void, undefined> {
+  return csvLines(SITE_COLUMNS, rows);
 }
 
 /** A web `ReadableStream` of UTF-8 bytes over lines (route handlers: `new Response(csvStream(lines))`). Pulls one
@@ -287,16 +302,32 @@ export function* nebCsvRows(ctx: HopContext, neb: NebProfile): Generator<Profile
   }
 }
 
-/** The barriers.csv row of a hop, with its NEB comparison when there is one. Site ids come from the knots. */
-export function barrierCsvRow(ctx: HopContext, profile: HopProfile, neb?: NebComparison | null): BarrierCsvRow {
+/** Canonical site ids of a hop's three sites, where they differ from the names on its knots. */
+export interface HopSiteIds {
+  from: string;
+  saddle: string;
+  to: string;
+}
+
+/** The barriers.csv row of a hop, with its NEB comparison when there is one. Site names come from the knots; the
+ * canonical ids from `siteIds`, else the knots' names too. */
+export function barrierCsvRow(
+  ctx: HopContext,
+  profile: HopProfile,
+  neb?: NebComparison | null,
+  siteIds?: HopSiteIds | null,
+): BarrierCsvRow {
   const [a, s, b] = profile.knots;
   return {
     dataset: ctx.dataset,
     surface: ctx.surface,
     hop: ctx.hop,
-    fromSite: a.site ?? '',
-    saddleSite: s.site ?? '',
-    toSite: b.site ?? '',
+    fromSite: a.site ?? siteIds?.from ?? '',
+    fromSiteId: siteIds?.from ?? a.site ?? '',
+    saddleSite: s.site ?? siteIds?.saddle ?? '',
+    saddleSiteId: siteIds?.saddle ?? s.site ?? '',
+    toSite: b.site ?? siteIds?.to ?? '',
+    toSiteId: siteIds?.to ?? b.site ?? '',
     eFromEv: a.energyEv,
     eSaddleEv: s.energyEv,
     eToEv: b.energyEv,

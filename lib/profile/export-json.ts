@@ -1,31 +1,29 @@
 /**
  * JSON export: the same records as the three CSV files (keys = the CSV column names, units in the keys), plus
- * provenance: the app, the mu_Li reference, the model, the settings and the SHA-256 of every input file, so a figure
- * can be traced back to its inputs. Records are built eagerly (use the CSV generators to stream very large sets).
+ * provenance: the app, the mu_Li record, the model, the settings and the SHA-256 of every input file, so a figure
+ * can be traced back to its inputs; `columns` gives each column's unit and description, as the CSV sidecars do
+ * (./csv.ts `csvSidecar`). Records are built eagerly (use the CSV generators to stream very large sets).
+ * Schema 2: barriers gain from/saddle/to_site_id, sites gain dataset, surface, site_id and z_plane_A (site = the
+ * user's label name where known), columns gain `unit`.
  */
-import type { MuLiReference } from './binding';
-import { describeReference } from './binding';
 import {
   BARRIER_COLUMNS,
   PROFILE_COLUMNS,
   SITE_COLUMNS,
   csvColumnsDoc,
   csvRecord,
+  exportMuLi,
   type BarrierCsvRow,
+  type ExportMuLi,
+  type FileHash,
+  type MuLiLike,
   type ProfileCsvRow,
   type SiteCsvRow,
 } from './csv';
 import type { DopingEffect } from './doping';
 import type { NebOverall } from './neb-compare';
 
-export const EXPORT_SCHEMA_VERSION = 1;
-
-export interface FileHash {
-  /** Path as the user gave it (relative to the surface folder where possible). */
-  path: string;
-  sha256: string;
-  bytes?: number;
-}
+export const EXPORT_SCHEMA_VERSION = 2;
 
 export interface ModelProvenance {
   id: string;
@@ -36,7 +34,10 @@ export interface ModelProvenance {
 
 export interface ExportInput {
   dataset: string;
-  muLi: MuLiReference | null;
+  /** The dataset's mu_Li record (see `MuLiLike`); null when unknown or mixed. */
+  muLi: MuLiLike | null;
+  /** The app's one-line statement of `muLi`. */
+  muLiDescription?: string;
   model: ModelProvenance | null;
   settings?: Record<string, unknown>;
   files?: readonly FileHash[];
@@ -51,6 +52,7 @@ export interface ExportInput {
 }
 
 type Rec = Record<string, string | number | null>;
+type ColumnDoc = ReturnType<typeof csvColumnsDoc>[number];
 
 export interface JsonExport {
   schemaVersion: number;
@@ -58,16 +60,16 @@ export interface JsonExport {
     app: 'epdi-lab';
     generatedAt: string;
     dataset: string;
-    muLi: (MuLiReference & { description: string }) | null;
+    muLi: ExportMuLi | null;
     model: ModelProvenance | null;
     settings: Record<string, unknown>;
     files: FileHash[];
     notes: string[];
   };
   columns: {
-    profiles: { name: string; description: string }[];
-    barriers: { name: string; description: string }[];
-    sites: { name: string; description: string }[];
+    profiles: ColumnDoc[];
+    barriers: ColumnDoc[];
+    sites: ColumnDoc[];
   };
   profiles: Rec[];
   barriers: Rec[];
@@ -85,7 +87,7 @@ export function buildJsonExport(input: ExportInput): JsonExport {
       app: 'epdi-lab',
       generatedAt: input.generatedAt ?? new Date().toISOString(),
       dataset: input.dataset,
-      muLi: input.muLi ? { ...input.muLi, description: describeReference(input.muLi) } : null,
+      muLi: input.muLi ? exportMuLi(input.muLi, input.muLiDescription) : null,
       model: input.model,
       settings: input.settings ?? {},
       files: [...(input.files ?? [])],

@@ -4,23 +4,27 @@
  *
  * Row order: surfaces by name; per surface its hops in running order, each hop's 21 (or `samples`) profile rows
  * followed by its NEB images (source 'neb') when a run was matched. barriers.csv has one row per complete hop.
- * sites.csv names each site `<surface>/<site>` (site names repeat across surfaces; barriers.csv has a surface
- * column and plain site names), and its E_b_eV holds the DFT value, copied from a symmetry-equivalent labelled site
- * when the site has no label of its own (said in the comment line).
+ * Site names: `site` / `*_site` are the user's label names where the site was labelled, else the canonical site id;
+ * `site_id` / `*_site_id` the canonical id. sites.csv's E_b_eV holds the DFT value, copied from a
+ * symmetry-equivalent labelled site when the site has no label of its own (said in the sidecar's notes); its z_A is
+ * the relaxed Li z from the label where known, else the extraction plane (z_plane_A).
+ * Provenance goes in the sidecars (`exportSidecar`: profiles.json, barriers.json, sites.json) and export.json.
  */
 import {
   barriersCsv,
   buildJsonExport,
-  describeReference,
+  csvSidecar,
   profilesCsv,
   sitesCsv,
   type BarrierCsvRow,
-  type CsvHeaderInfo,
+  type CsvSidecar,
+  type CsvSidecarInfo,
   type FileHash,
   type JsonExport,
   type ProfileCsvRow,
   type SiteCsvRow,
 } from '@/lib/profile';
+import { describeMuLi } from '@/lib/pipeline';
 import type { DatasetProfiles, HopProfileView } from './profiles';
 
 export type ExportFile = 'profiles' | 'barriers' | 'sites';
@@ -72,8 +76,11 @@ export function* barrierRows(result: DatasetProfiles): Generator<BarrierCsvRow, 
         surface: hop.surface,
         hop: hop.hop,
         fromSite: a.site,
+        fromSiteId: a.siteName,
         saddleSite: s.site,
+        saddleSiteId: s.siteName,
         toSite: b.site,
+        toSiteId: b.siteName,
         eFromEv: a.energyEv,
         eSaddleEv: s.energyEv,
         eToEv: b.energyEv,
@@ -93,11 +100,15 @@ export function* siteRows(result: DatasetProfiles): Generator<SiteCsvRow, void, 
   for (const surface of result.surfaces) {
     for (const s of surface.sites) {
       yield {
-        site: `${surface.name}/${s.name}`,
+        dataset: result.dataset.name,
+        surface: surface.name,
+        site: s.label ?? s.name,
+        siteId: s.name,
         kind: s.kind,
         xA: s.position[0],
         yA: s.position[1],
-        zA: s.position[2],
+        zA: s.liZA ?? s.position[2],
+        zPlaneA: s.position[2],
         mepV: s.mepV,
         ebEv: s.eBindingEv,
         ebPredEv: s.predictedEv,
@@ -108,25 +119,40 @@ export function* siteRows(result: DatasetProfiles): Generator<SiteCsvRow, void, 
   }
 }
 
-/** The provenance line of the CSV files: reference, model, and the notes (re-referencing, symmetry, gaps). */
-export function csvInfo(result: DatasetProfiles, file: ExportFile): CsvHeaderInfo {
-  const notes = [...result.notes];
-  if (file === 'sites') notes.push('site = <surface>/<site>');
-  if (!result.reference) notes.push('binding energies are on an unknown or mixed mu_Li reference');
+/** SHA-256 of every uploaded file of the selected surfaces, paths as uploaded (starting with the surface folder). */
+export function exportFileHashes(result: DatasetProfiles): FileHash[] {
+  return result.surfaces.flatMap((s) =>
+    s.files.map((f) => ({
+      path: f.path,
+      sha256: f.sha256,
+      ...(f.bytes !== undefined ? { bytes: f.bytes } : {}),
+    })),
+  );
+}
+
+/** Provenance of the export files: the mu_Li record, model, input hashes and the notes (re-referencing, symmetry, gaps). */
+export function sidecarInfo(result: DatasetProfiles, generatedAt?: string): CsvSidecarInfo {
   return {
     dataset: result.dataset.name,
-    muLi: result.reference,
-    modelId: result.model?.id ?? null,
-    note: notes.length ? notes.join(' | ') : undefined,
+    muLi: result.muLi,
+    muLiDescription: describeMuLi(result.muLi),
+    model: result.model ? { id: result.model.id, name: result.model.name } : null,
+    files: exportFileHashes(result),
+    notes: result.notes,
+    generatedAt,
   };
 }
 
 /** The lines of one export file (lazy). */
 export function exportLines(result: DatasetProfiles, file: ExportFile): Generator<string, void, undefined> {
-  const info = csvInfo(result, file);
-  if (file === 'profiles') return profilesCsv(profileRows(result), info);
-  if (file === 'barriers') return barriersCsv(barrierRows(result), info);
-  return sitesCsv(siteRows(result), info);
+  if (file === 'profiles') return profilesCsv(profileRows(result));
+  if (file === 'barriers') return barriersCsv(barrierRows(result));
+  return sitesCsv(siteRows(result));
+}
+
+/** The JSON sidecar of one export file (`<file>.json`). */
+export function exportSidecar(result: DatasetProfiles, file: ExportFile, generatedAt?: string): CsvSidecar {
+  return csvSidecar(file, sidecarInfo(result, generatedAt));
 }
 
 /** The JSON export (same records as the CSVs, plus provenance: settings, mu_Li, model, SHA-256 of every file). */
@@ -143,16 +169,11 @@ export function profilesJsonExport(
     incompleteHops: DatasetProfiles['surfaces'][number]['incomplete'];
   }[];
 } {
-  const files: FileHash[] = result.surfaces.flatMap((s) =>
-    s.files.map((f) => ({
-      path: f.path, // as uploaded: relative, starting with the surface folder
-      sha256: f.sha256,
-      ...(f.bytes !== undefined ? { bytes: f.bytes } : {}),
-    })),
-  );
+  const files = exportFileHashes(result);
   const base = buildJsonExport({
     dataset: result.dataset.name,
-    muLi: result.reference,
+    muLi: result.muLi,
+    muLiDescription: describeMuLi(result.muLi),
     model: result.model
       ? {
           id: result.model.id,
@@ -170,7 +191,7 @@ export function profilesJsonExport(
       samples: result.samples,
       muLiReference: result.dataset.muLiReference,
       muLiEv: result.dataset.muLiEv,
-      muLiDescription: result.reference ? describeReference(result.reference) : 'unknown or mixed',
+      muLiDescription: describeMuLi(result.muLi),
       surfaces: result.surfaces.map((s) => s.id),
     },
     files,

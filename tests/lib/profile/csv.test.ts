@@ -5,6 +5,9 @@ import { compareNeb } from '@/lib/profile/neb-compare';
 import {
   barrierCsvRow,
   barriersCsv,
+  csvColumnsDoc,
+  csvSidecar,
+  csvSidecarName,
   csvStream,
   formatCsvCell,
   formatCsvNumber,
@@ -19,7 +22,6 @@ import { buildJsonExport, sha256Hex } from '@/lib/profile/export-json';
 import type { MuLiReference } from '@/lib/profile/binding';
 
 const muLi: MuLiReference = { kind: 'bcc', muLiEv: -1.9 };
-const info = { dataset: 'demo, "v2"', muLi, modelId: 'densenet-ridge-1' };
 
 const profile = hopProfile({
   id: 'h1',
@@ -30,25 +32,20 @@ const profile = hopProfile({
 const ctx: HopContext = { dataset: 'demo', surface: 'V@TiS2', host: 'TiS2', dopant: 'V', hop: 'h1', modelId: 'm1' };
 const neb = { s: [0, 0.25, 0.5, 0.75, 1], energyEv: [-1.2, -1.0, -0.88, -0.97, -1.1] };
 
+/** papaparse with no comment handling: the files must read as plain RFC 4180. */
 function parse(text: string): Papa.ParseResult<Record<string, unknown>> {
-  return Papa.parse<Record<string, unknown>>(text, {
-    header: true,
-    comments: '#',
-    skipEmptyLines: true,
-    dynamicTyping: true,
-  });
+  return Papa.parse<Record<string, unknown>>(text, { header: true, skipEmptyLines: true, dynamicTyping: true });
 }
 
 describe('profiles.csv', () => {
-  const text = [...profilesCsv([...profileCsvRows(ctx, profile), ...nebCsvRows(ctx, neb)], info)].join('');
+  const text = [...profilesCsv([...profileCsvRows(ctx, profile), ...nebCsvRows(ctx, neb)])].join('');
 
-  test('starts with one # provenance line naming dataset, mu_Li, model and units', () => {
-    const first = text.split('\n')[0];
-    expect(first.startsWith('# epdi-lab profiles.csv v1; ')).toBe(true);
-    expect(first).toContain('dataset=demo, "v2"');
-    expect(first).toContain('mu_Li=bcc Li (mu_Li = -1.9 eV)');
-    expect(first).toContain('model=densenet-ridge-1');
-    expect(first).toContain('*_eV = eV');
+  test('line 1 is the header: no comment line, no byte-order mark, every line ends with \\n', () => {
+    expect(text.split('\n')[0]).toBe('dataset,surface,host,dopant,hop,s,energy_eV,sigma_eV,source,model_id');
+    expect(text.charCodeAt(0)).not.toBe(0xfeff);
+    expect(text.endsWith('\n')).toBe(true);
+    expect(text).not.toContain('\r');
+    expect(text).not.toMatch(/^#/m);
   });
 
   test('reads back with papaparse: every column, unit header and row count', () => {
@@ -96,16 +93,20 @@ describe('profiles.csv', () => {
 describe('barriers.csv', () => {
   test('reads back with papaparse, with and without an NEB', () => {
     const cmp = compareNeb(neb, profile);
-    const rows = [barrierCsvRow(ctx, profile, cmp), barrierCsvRow({ ...ctx, hop: 'h2' }, profile)];
-    const r = parse([...barriersCsv(rows, info)].join(''));
+    const ids = { from: 'T_M-4', saddle: 'bridge-7', to: 'H-2' };
+    const rows = [barrierCsvRow(ctx, profile, cmp, ids), barrierCsvRow({ ...ctx, hop: 'h2' }, profile)];
+    const r = parse([...barriersCsv(rows)].join(''));
     expect(r.errors).toEqual([]);
     expect(r.meta.fields).toEqual([
       'dataset',
       'surface',
       'hop',
       'from_site',
+      'from_site_id',
       'saddle_site',
+      'saddle_site_id',
       'to_site',
+      'to_site_id',
       'E_from_eV',
       'E_saddle_eV',
       'E_to_eV',
@@ -122,8 +123,11 @@ describe('barriers.csv', () => {
       surface: 'V@TiS2',
       hop: 'h1',
       from_site: 'T_M-1',
+      from_site_id: 'T_M-4',
       saddle_site: 'bridge-1',
+      saddle_site_id: 'bridge-7',
       to_site: 'H-1',
+      to_site_id: 'H-2',
       E_from_eV: -1.2,
       E_saddle_eV: -0.9,
       E_to_eV: -1.1,
@@ -136,77 +140,67 @@ describe('barriers.csv', () => {
     });
     expect(r.data[1].neb_barrier_eV).toBeNull();
     expect(r.data[1].error_eV).toBeNull();
-    expect(text0(rows)).toContain('# epdi-lab barriers.csv v1');
+    // Without canonical ids, the knots' names stand for both.
+    expect([r.data[1].from_site, r.data[1].from_site_id, r.data[1].to_site_id]).toEqual(['T_M-1', 'T_M-1', 'H-1']);
   });
 });
 
-function text0(rows: ReturnType<typeof barrierCsvRow>[]): string {
-  return [...barriersCsv(rows, info)].join('');
+/** A site row with the given overrides (every other field filled). */
+function siteRow(over: Partial<SiteCsvRow>): SiteCsvRow {
+  return {
+    dataset: 'demo',
+    surface: 'V@TiS2',
+    site: 'T_M-1',
+    siteId: 'T_M-1',
+    kind: 'T_M',
+    xA: 0,
+    yA: 0,
+    zA: 11.5,
+    zPlaneA: 11.5,
+    mepV: null,
+    ebEv: null,
+    ebPredEv: null,
+    sigmaEv: null,
+    distToDopantA: null,
+    ...over,
+  };
 }
 
 describe('sites.csv', () => {
   test('quotes awkward text and reads back every column', () => {
     const rows: SiteCsvRow[] = [
-      {
+      siteRow({
         site: 'T_M,1',
-        kind: 'T_M',
+        siteId: 'T_M-0',
         xA: 1.5,
         yA: 0.866,
-        zA: 11.5,
+        zA: 11.62,
         mepV: -3.25,
         ebEv: -1.2,
         ebPredEv: -1.18,
         sigmaEv: 0.02,
         distToDopantA: 3.2,
-      },
-      {
-        site: '#2 "odd"',
-        kind: 'H',
-        xA: 0,
-        yA: 1.732,
-        zA: 11.5,
-        mepV: null,
-        ebEv: null,
-        ebPredEv: -1.1,
-        sigmaEv: 0.03,
-        distToDopantA: null,
-      },
-      {
-        site: 'multi\nline',
-        kind: 'bridge',
-        xA: -0,
-        yA: 1e-7,
-        zA: 11.5,
-        mepV: null,
-        ebEv: null,
-        ebPredEv: null,
-        sigmaEv: null,
-        distToDopantA: null,
-      },
+      }),
+      siteRow({ site: '#2 "odd"', siteId: 'H-3', kind: 'H', yA: 1.732, ebPredEv: -1.1, sigmaEv: 0.03 }),
+      siteRow({ site: 'multi\nline', siteId: 'bridge-5', kind: 'bridge', xA: -0, yA: 1e-7, zPlaneA: null }),
     ];
-    const text = [...sitesCsv(rows, { dataset: 'demo' })].join('');
-    expect(text.split('\n')[0]).toContain('mu_Li=unspecified; model=none');
+    const text = [...sitesCsv(rows)].join('');
+    expect(text.split('\n')[0]).toBe(
+      'dataset,surface,site,site_id,kind,x_A,y_A,z_A,z_plane_A,mep_V,E_b_eV,E_b_pred_eV,sigma_eV,dist_to_dopant_A',
+    );
     const r = parse(text);
     expect(r.errors).toEqual([]);
-    expect(r.meta.fields).toEqual([
-      'site',
-      'kind',
-      'x_A',
-      'y_A',
-      'z_A',
-      'mep_V',
-      'E_b_eV',
-      'E_b_pred_eV',
-      'sigma_eV',
-      'dist_to_dopant_A',
-    ]);
     expect(r.data).toHaveLength(3);
     expect(r.data[0]).toEqual({
+      dataset: 'demo',
+      surface: 'V@TiS2',
       site: 'T_M,1',
+      site_id: 'T_M-0',
       kind: 'T_M',
       x_A: 1.5,
       y_A: 0.866,
-      z_A: 11.5,
+      z_A: 11.62,
+      z_plane_A: 11.5,
       mep_V: -3.25,
       E_b_eV: -1.2,
       E_b_pred_eV: -1.18,
@@ -218,6 +212,7 @@ describe('sites.csv', () => {
     expect(r.data[2].site).toBe('multi\nline');
     expect(r.data[2].x_A).toBe(0);
     expect(r.data[2].y_A).toBe(1e-7);
+    expect(r.data[2].z_plane_A).toBeNull();
   });
 });
 
@@ -230,6 +225,8 @@ describe('cell formatting', () => {
     [1234567.891234, '1234567.891'],
     [-5.773159728e-15, '0'],
     [1e-7, '1e-7'],
+    [-1.5, '-1.5'], // a number is never neutralised, negative or not
+    [-2e-7, '-2e-7'],
   ])('number %s -> %s', (v, s) => expect(formatCsvNumber(v)).toBe(s));
 
   test.each([
@@ -238,6 +235,16 @@ describe('cell formatting', () => {
     ['say "hi"', '"say ""hi"""'],
     [' lead', '" lead"'],
     ['#x', '"#x"'],
+    ['V@TiS2', 'V@TiS2'], // only a leading formula character counts
+    // OWASP CSV injection: = + - @ tab CR at the start get a leading single quote (then RFC 4180 quoting if needed)
+    ['=1+1', "'=1+1"],
+    ['+41', "'+41"],
+    ['-1', "'-1"], // text that looks like a negative number is still text
+    ['@SUM(A1:A9)', "'@SUM(A1:A9)"],
+    ['\tx', "'\tx"],
+    ['\rx', `"'\rx"`],
+    ['=HYPERLINK("http://x","y")', `"'=HYPERLINK(""http://x"",""y"")"`],
+    ['=a,b', `"'=a,b"`],
   ])('text %j -> %j', (v, s) => expect(formatCsvCell(v)).toBe(s));
 });
 
@@ -250,12 +257,12 @@ describe('streaming', () => {
         yield barrierCsvRow({ ...ctx, hop: `h${i}` }, profile);
       }
     }
-    const lines = barriersCsv(rows(), info);
+    const lines = barriersCsv(rows());
     lines.next();
     lines.next();
     lines.next();
-    expect(pulled).toBe(1); // comment, header, first row: only one row built so far
-    const text = await new Response(csvStream(barriersCsv(rows(), info))).text();
+    expect(pulled).toBe(2); // header and two rows: only two rows built so far
+    const text = await new Response(csvStream(barriersCsv(rows()))).text();
     expect(parse(text).data).toHaveLength(1000);
   });
 });
@@ -275,7 +282,7 @@ describe('JSON export', () => {
       profiles: profileCsvRows(ctx, profile),
       barriers: [barrierCsvRow(ctx, profile)],
     });
-    expect(j.schemaVersion).toBe(1);
+    expect(j.schemaVersion).toBe(2);
     expect(j.provenance.muLi?.description).toBe('bcc Li (mu_Li = -1.9 eV)');
     expect(j.provenance.files[0].sha256).toBe(sha);
     expect(j.profiles).toHaveLength(21);
@@ -289,6 +296,89 @@ describe('JSON export', () => {
     expect(j.barriers[0]).toMatchObject({ barrier_forward_eV: profile.barrierForwardEv, neb_barrier_eV: null });
     expect(j.sites).toEqual([]);
     expect(j.columns.barriers.map((c) => c.name)).toContain('error_eV');
+    expect(j.columns.sites.find((c) => c.name === 'z_plane_A')?.unit).toBe('Angstrom');
     expect(JSON.parse(JSON.stringify(j))).toEqual(j);
+  });
+});
+
+describe('JSON sidecar', () => {
+  const sidecar = csvSidecar('sites', {
+    dataset: 'demo',
+    muLi: { kind: 'custom', muLiEv: -1.8654, note: "from the surfaces' meta.json" },
+    model: { id: 'm1', name: 'densenet ridge' },
+    files: [{ path: 'V@TiS2/POSCAR', sha256: 'ab'.repeat(32), bytes: 10 }],
+    notes: ['E_b of 3 sites copied from symmetry-equivalent labelled sites'],
+    generatedAt: '2025-01-01T00:00:00.000Z',
+  });
+
+  test('is named after its CSV and says the format, dataset, mu_Li record, model, files and notes', () => {
+    expect(csvSidecarName('sites')).toBe('sites.json');
+    expect(csvSidecarName('profiles')).toBe('profiles.json');
+    expect(sidecar.format).toBe('epdi-lab sites.csv v2');
+    expect(sidecar.file).toBe('sites.csv');
+    expect(sidecar.dataset).toBe('demo');
+    expect(sidecar.muLi).toEqual({
+      kind: 'custom',
+      muLiEv: -1.8654,
+      source: null,
+      note: "from the surfaces' meta.json",
+      description: "custom (mu_Li = -1.8654 eV; from the surfaces' meta.json)",
+    });
+    expect(sidecar.model).toEqual({ id: 'm1', name: 'densenet ridge' });
+    expect(sidecar.files).toEqual([{ path: 'V@TiS2/POSCAR', sha256: 'ab'.repeat(32), bytes: 10 }]);
+    expect(sidecar.notes).toEqual(['E_b of 3 sites copied from symmetry-equivalent labelled sites']);
+    expect(sidecar.generatedAt).toBe('2025-01-01T00:00:00.000Z');
+    expect(sidecar.csv).toMatchObject({ delimiter: ',', header: true, formulaPrefix: "'" });
+    expect(JSON.parse(JSON.stringify(sidecar))).toEqual(sidecar);
+  });
+
+  test('lists every column of the CSV header with its unit and a description', () => {
+    const header = [...sitesCsv([])][0].trimEnd().split(',');
+    expect(sidecar.columns.map((c) => c.name)).toEqual(header);
+    const unit = Object.fromEntries(sidecar.columns.map((c) => [c.name, c.unit]));
+    expect(unit).toEqual({
+      dataset: null,
+      surface: null,
+      site: null,
+      site_id: null,
+      kind: null,
+      x_A: 'Angstrom',
+      y_A: 'Angstrom',
+      z_A: 'Angstrom',
+      z_plane_A: 'Angstrom',
+      mep_V: 'V',
+      E_b_eV: 'eV',
+      E_b_pred_eV: 'eV',
+      sigma_eV: 'eV',
+      dist_to_dopant_A: 'Angstrom',
+    });
+    expect(sidecar.columns.every((c) => c.description.length > 5)).toBe(true);
+    expect(csvColumnsDoc('profiles').find((c) => c.name === 's')?.unit).toBe('dimensionless');
+    expect(csvColumnsDoc('barriers').map((c) => c.name)).toEqual([...barriersCsv([])][0].trimEnd().split(','));
+  });
+
+  test("takes the app's mu_Li record {kind, valueEv, source, note} with the app's own description", () => {
+    const record = { kind: 'bcc', valueEv: -1.9045, source: 'dataset', note: null };
+    expect(csvSidecar('profiles', { dataset: 'd', muLi: record, muLiDescription: 'bcc Li, -1.9045 eV' }).muLi).toEqual({
+      kind: 'bcc',
+      muLiEv: -1.9045,
+      source: 'dataset',
+      note: null,
+      description: 'bcc Li, -1.9045 eV',
+    });
+    expect(csvSidecar('profiles', { dataset: 'd', muLi: record }).muLi?.description).toBe(
+      'bcc (mu_Li = -1.9045 eV; dataset)',
+    );
+    const unset = csvSidecar('profiles', { dataset: 'd', muLi: { kind: 'bcc', valueEv: null, source: 'none' } });
+    expect(unset.muLi).toMatchObject({ kind: 'bcc', muLiEv: null, source: 'none' });
+    expect(unset.notes).toEqual(['binding energies are on an unknown or mixed mu_Li reference']);
+  });
+
+  test('an unknown mu_Li and a bare model id are said so', () => {
+    const s = csvSidecar('barriers', { dataset: 'x', modelId: 'm7', note: 're-referenced' });
+    expect(s.muLi).toBeNull();
+    expect(s.model).toEqual({ id: 'm7', name: null });
+    expect(s.notes).toEqual(['re-referenced', 'binding energies are on an unknown or mixed mu_Li reference']);
+    expect(Number.isNaN(Date.parse(s.generatedAt))).toBe(false);
   });
 });

@@ -4,7 +4,8 @@ import { assembleProfiles, parseProfilesQuery } from '@/lib/server/profiles';
 
 /**
  * GET /api/datasets/[id]/export.json: the records of profiles/barriers/sites.csv plus provenance (settings, mu_Li
- * reference, model, SHA-256 of every uploaded file), NEB summary and doping effects. Query as /profiles.
+ * record, model, SHA-256 of every uploaded file; the same as the CSV sidecars export/<name>.json), each column's unit
+ * and description, NEB summary and doping effects. Query as /profiles.
  */
 export async function GET(req: Request, { params }: { params: Promise<{ id: string }> }): Promise<Response> {
   try {

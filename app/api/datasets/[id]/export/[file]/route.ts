@@ -1,11 +1,14 @@
 import { csvStream } from '@/lib/profile';
 import { errorResponse, HttpError } from '@/lib/server/http';
-import { EXPORT_FILES, exportLines, type ExportFile } from '@/lib/server/profile-exports';
+import { EXPORT_FILES, exportLines, exportSidecar, type ExportFile } from '@/lib/server/profile-exports';
 import { assembleProfiles, parseProfilesQuery } from '@/lib/server/profiles';
 
 /**
- * GET /api/datasets/[id]/export/profiles.csv | barriers.csv | sites.csv, streamed as an attachment. Columns:
- * lib/profile/csv.ts. Query as /profiles: `surfaces=id,id`, `model=<id>|none`, `samples=21`.
+ * GET /api/datasets/[id]/export/profiles.csv | barriers.csv | sites.csv, streamed as an attachment (plain RFC 4180,
+ * header on line 1; columns: lib/profile/csv-columns.ts), and beside each its JSON sidecar profiles.json |
+ * barriers.json | sites.json (dataset, mu_Li record, model, column units and descriptions, input file hashes,
+ * notes). Query as /profiles: `surfaces=id,id`, `model=<id>|none`, `samples=21`; a sidecar describes the CSV of the
+ * same query.
  */
 export async function GET(
   req: Request,
@@ -13,12 +16,22 @@ export async function GET(
 ): Promise<Response> {
   try {
     const { id, file } = await params;
-    const name = file.replace(/\.csv$/, '') as ExportFile;
-    if (!file.endsWith('.csv') || !EXPORT_FILES.includes(name)) {
-      throw new HttpError(404, 'no_export', `no export named '${file}' (profiles.csv, barriers.csv, sites.csv)`);
+    const match = /^(\w+)\.(csv|json)$/.exec(file);
+    const name = match?.[1] as ExportFile | undefined;
+    if (!match || !name || !EXPORT_FILES.includes(name)) {
+      throw new HttpError(
+        404,
+        'no_export',
+        `no export named '${file}' (profiles.csv, barriers.csv, sites.csv and their .json sidecars)`,
+      );
     }
     const query = parseProfilesQuery(new URL(req.url));
     const result = await assembleProfiles(id, query);
+    if (match[2] === 'json') {
+      return Response.json(exportSidecar(result, name), {
+        headers: { 'content-disposition': `attachment; filename="${name}.json"`, 'cache-control': 'no-store' },
+      });
+    }
     return new Response(csvStream(exportLines(result, name)), {
       headers: {
         'content-type': 'text/csv; charset=utf-8',
