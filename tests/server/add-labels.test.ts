@@ -113,7 +113,9 @@ describe('POST /api/surfaces/[id]/labels', () => {
     expect(rows.get('t1')).toEqual({ kind: 'T_M', eBindingEv: expect.closeTo(-0.9, 9) });
     const runs = await db.nebRun.findMany({ where: { surfaceId } });
     expect(runs.map((r) => r.name)).toEqual(['hop']);
-    expect(JSON.parse(runs[0].imagesJson).map((im: { energyEv: number }) => im.energyEv)).toEqual([-190.6, -190.3, -190.8]);
+    expect(JSON.parse(runs[0].imagesJson).map((im: { energyEv: number }) => im.energyEv)).toEqual([
+      -190.6, -190.3, -190.8,
+    ]);
   });
 
   it('takes a bare NEB folder (<name>/00..NN, as picked on its own) as neb/<name>', async () => {
@@ -138,7 +140,9 @@ describe('POST /api/surfaces/[id]/labels', () => {
     const grown = surfaceFiles.map(([p, c]): [string, string] => [
       p,
       // smallSurfaceFiles' labels.csv has a method column.
-      p.endsWith('labels.csv') ? `${c}h1,H,${H.join(',')},-190.6,\nh9,H,${[1.58 + 3.16, 0.9122, Z].join(',')},-190.55,test\n` : c,
+      p.endsWith('labels.csv')
+        ? `${c}h1,H,${H.join(',')},-190.6,\nh9,H,${[1.58 + 3.16, 0.9122, Z].join(',')},-190.55,test\n`
+        : c,
     ]);
     const res = await send(grown);
     expect(res.status).toBe(201);

@@ -22,7 +22,9 @@ export function outcarText(freeEnergyEv: number, sigma0Ev: number): string {
 }
 
 /** Wait until no job is queued or running (background extractions write sites and labels). */
-export async function settleJobs(db: { job: { count: (args: { where: { status: { in: string[] } } }) => Promise<number> } }): Promise<void> {
+export async function settleJobs(db: {
+  job: { count: (args: { where: { status: { in: string[] } } }) => Promise<number> };
+}): Promise<void> {
   for (let i = 0; i < 600; i++) {
     if ((await db.job.count({ where: { status: { in: ['queued', 'running'] } } })) === 0) return;
     await new Promise((r) => setTimeout(r, 100));

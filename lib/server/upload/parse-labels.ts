@@ -25,7 +25,11 @@ type FileOf = (f: BundleFile) => ReceivedFile;
  * against the sites of `structure` (./label-sites.ts). Throws UploadError (4xx naming the file and line) on the first
  * problem.
  */
-export async function parseLabelFiles(files: BundleFile[], fileOf: FileOf, structure: Structure): Promise<ParsedLabels> {
+export async function parseLabelFiles(
+  files: BundleFile[],
+  fileOf: FileOf,
+  structure: Structure,
+): Promise<ParsedLabels> {
   const labels: RawLabel[] = [];
   for (const f of files.filter((x) => x.role === 'labels')) labels.push(...(await readLabels(fileOf(f))));
   labels.push(...(await readSiteRuns(files, fileOf)));
@@ -81,13 +85,23 @@ function imageFolder(path: string): string {
 function checkImageFolders(name: string, files: BundleFile[]): void {
   const present = [...new Set(files.map((f) => f.image!))].sort((a, b) => a - b);
   const max = present[present.length - 1];
-  const width = Math.max(2, imageFolder(files.find((f) => f.image === max)!.path).split('/').pop()!.length);
+  const width = Math.max(
+    2,
+    imageFolder(files.find((f) => f.image === max)!.path)
+      .split('/')
+      .pop()!.length,
+  );
   const runFolder = imageFolder(files[0].path).split('/').slice(0, -1).join('/');
   const label = (i: number) => String(i).padStart(width, '0');
   if (present.length < 2) {
-    throw new UploadError(422, 'neb_too_short', `NEB '${name}' (${runFolder}) has only image ${label(present[0])}; a NEB needs images 00..NN, at least 2`, {
-      file: files[0].path,
-    });
+    throw new UploadError(
+      422,
+      'neb_too_short',
+      `NEB '${name}' (${runFolder}) has only image ${label(present[0])}; a NEB needs images 00..NN, at least 2`,
+      {
+        file: files[0].path,
+      },
+    );
   }
   for (let i = 0; i <= max; i++) {
     if (!present.includes(i)) {

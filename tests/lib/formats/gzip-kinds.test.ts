@@ -70,7 +70,8 @@ const vasprun = `<?xml version="1.0" encoding="ISO-8859-1"?>
 </modeling>
 `;
 
-const enc = (s: string | Buffer): Uint8Array => (typeof s === 'string' ? new TextEncoder().encode(s) : new Uint8Array(s));
+const enc = (s: string | Buffer): Uint8Array =>
+  typeof s === 'string' ? new TextEncoder().encode(s) : new Uint8Array(s);
 
 /** An async source of `bytes` in pieces: a 1-byte first chunk (the magic split across chunks), then `size`. */
 async function* chunked(bytes: Uint8Array, size = 997): AsyncGenerator<Uint8Array> {
@@ -82,7 +83,12 @@ type Reader = (bytes: Uint8Array, fileName: string) => unknown;
 
 const kinds: [string, string, () => Uint8Array, Reader][] = [
   ['POSCAR (VASP 5, CRLF)', 'POSCAR', () => enc(fixture('POSCAR.crlf')), (b, f) => parsePoscar(b, { fileName: f })],
-  ['POSCAR (VASP 4)', 'POSCAR', () => enc(fixture('POSCAR.vasp4')), (b, f) => parsePoscar(b, { fileName: f, species: ['W', 'Se'] })],
+  [
+    'POSCAR (VASP 4)',
+    'POSCAR',
+    () => enc(fixture('POSCAR.vasp4')),
+    (b, f) => parsePoscar(b, { fileName: f, species: ['W', 'Se'] }),
+  ],
   ['CONTCAR', 'CONTCAR', () => enc(writePoscar(slab)), (b, f) => parsePoscar(b, { fileName: f })],
   ['LOCPOT', 'LOCPOT', () => enc(fixture('LOCPOT.forms')), (b, f) => parseVolumetric(b, { fileName: f })],
   ['LOCPOT (many chunks)', 'LOCPOT', () => enc(bigLocpot()), (b, f) => parseVolumetric(b, { fileName: f })],

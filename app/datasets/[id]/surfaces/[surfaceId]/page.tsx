@@ -1,5 +1,6 @@
 import Link from 'next/link';
 import { notFound } from 'next/navigation';
+import { AddLabelsPanel } from '@/components/AddLabelsPanel';
 import { EpdiGallery } from '@/components/EpdiGallery';
 import { SurfaceViews } from '@/components/SurfaceViews';
 import { getSurfacePage } from '@/lib/server/surface-page';
@@ -92,6 +93,7 @@ export default async function SurfacePage({ params }: { params: Promise<{ id: st
             </ul>
           </div>
         )}
+        <AddLabelsPanel surfaceId={surface.id} />
       </section>
 
       {page.view && !page.viewProblem ? (
