@@ -161,6 +161,7 @@ export function assembleSurfaceProfiles(input: PipelineSurface, samples = DEFAUL
     return {
       id: s.id,
       name: s.name,
+      site: display(s.id),
       label: s.label?.name ?? null,
       kind: s.kind,
       position: [s.position[0], s.position[1], s.position[2]],

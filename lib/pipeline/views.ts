@@ -153,6 +153,8 @@ export interface SiteProfileView {
   id: string;
   /** The app's canonical site id. */
   name: string;
+  /** The name people see (as KnotView.site): the user's label name, else the app's id (`app:` on a collision). */
+  site: string;
   /** The user's label name, when the site was labelled. */
   label: string | null;
   kind: string;

@@ -102,7 +102,7 @@ export function* siteRows(result: DatasetProfiles): Generator<SiteCsvRow, void, 
       yield {
         dataset: result.dataset.name,
         surface: surface.name,
-        site: s.label ?? s.name,
+        site: s.site,
         siteId: s.name,
         kind: s.kind,
         xA: s.position[0],
