@@ -41,10 +41,19 @@ let ebOnlySite = '';
 
 type Row = Record<string, string | number | null>;
 
-function parseCsv(text: string): { comment: string; fields: string[]; rows: Row[] } {
-  const r = Papa.parse<Row>(text, { header: true, comments: '#', skipEmptyLines: true, dynamicTyping: true });
+function parseCsv(text: string): { fields: string[]; rows: Row[] } {
+  // Plain RFC 4180, header on line 1: no reader options needed.
+  const r = Papa.parse<Row>(text, { header: true, skipEmptyLines: true, dynamicTyping: true });
   expect(r.errors).toEqual([]);
-  return { comment: text.split('\n')[0], fields: r.meta.fields ?? [], rows: r.data };
+  return { fields: r.meta.fields ?? [], rows: r.data };
+}
+
+/** The JSON sidecar of an export file (`barriers.json` beside `barriers.csv`), as text. */
+async function sidecar(file: string, query = ''): Promise<string> {
+  const json = file.replace(/\.csv$/, '.json');
+  const res = await exportCsv(new Request(`http://x/export/${json}${query}`), ctx({ id: datasetId, file: json }));
+  expect(res.status).toBe(200);
+  return JSON.stringify(await res.json());
 }
 
 async function waitForJob(id: string): Promise<{ status: string; error: string | null }> {
@@ -178,17 +187,22 @@ describe('profiles from the database', () => {
     expect(res.status).toBe(200);
     expect(res.headers.get('content-type')).toBe('text/csv; charset=utf-8');
     expect(res.headers.get('content-disposition')).toBe('attachment; filename="barriers.csv"');
-    const { comment, fields, rows } = parseCsv(text);
-    expect(comment).toContain('# epdi-lab barriers.csv v1; dataset=profiles');
-    expect(comment).toContain('mu_Li=bcc Li (mu_Li = -1.9 eV');
+    const { fields, rows } = parseCsv(text);
+    const comment = await sidecar('barriers.csv', '?model=none');
+    expect(comment).toContain('"format":"epdi-lab barriers.csv v2"');
+    expect(comment).toContain('"dataset":"profiles"');
+    expect(comment).toContain('bcc Li, mu_Li = -1.9000 eV');
     expect(comment).toContain('by symmetry');
     expect(fields).toEqual([
       'dataset',
       'surface',
       'hop',
       'from_site',
+      'from_site_id',
       'saddle_site',
+      'saddle_site_id',
       'to_site',
+      'to_site_id',
       'E_from_eV',
       'E_saddle_eV',
       'E_to_eV',
@@ -214,7 +228,13 @@ describe('profiles from the database', () => {
       expect(r.sigma_eV).toBeNull();
     }
     const h0 = rows.find((r) => r.hop === 'hop-0')!;
-    expect([h0.from_site, h0.saddle_site, h0.to_site]).toEqual([hop0Sites.from, hop0Sites.saddle, hop0Sites.to]);
+    // The user's label names (labels.csv A, S, B), the app's ids beside them.
+    expect([h0.from_site, h0.saddle_site, h0.to_site]).toEqual(['A', 'S', 'B']);
+    expect([h0.from_site_id, h0.saddle_site_id, h0.to_site_id]).toEqual([
+      hop0Sites.from,
+      hop0Sites.saddle,
+      hop0Sites.to,
+    ]);
     // The NEB run sits on hop-0: barrier -190.05 - (-190.5) = 0.45 eV, error 0.5 - 0.45.
     expect(h0.neb_barrier_eV as number).toBeCloseTo(0.45, 9);
     expect(h0.error_eV as number).toBeCloseTo(0.05, 9);
@@ -281,8 +301,8 @@ describe('profiles from the database', () => {
       })),
     });
     const { text } = await getCsv('barriers.csv');
-    const { comment, rows } = parseCsv(text);
-    expect(comment).toContain(`model=${model.id}`);
+    const { rows } = parseCsv(text);
+    expect(await sidecar('barriers.csv')).toContain(`"id":"${model.id}"`);
     expect(rows).toHaveLength(27);
     const dftHops = await expectedDftHops();
     for (const r of rows) {
@@ -307,7 +327,7 @@ describe('profiles from the database', () => {
       await profilesRoute(new Request('http://x/profiles'), ctx({ id: datasetId }))
     ).json();
     expect(json.surfaces[0].incomplete).toEqual([]);
-    expect(json.surfaces[0].percolation.groundSite).toBe(hop0Sites.from);
+    expect(json.surfaces[0].percolation.groundSite).toBe('A');
     expect(json.surfaces[0].percolation.thresholdEv).toBeCloseTo(0, 9);
     expect(json.surfaces[0].percolation.barrierEv).toBeCloseTo(0.6, 9);
     // Saddles to compute next: one entry per predicted bridge group (0.0 +- 0.1 eV), ranked by the expected change of
@@ -337,11 +357,15 @@ describe('profiles from the database', () => {
 
     const sitesCsv = parseCsv((await getCsv('sites.csv')).text);
     expect(sitesCsv.fields).toEqual([
+      'dataset',
+      'surface',
       'site',
+      'site_id',
       'kind',
       'x_A',
       'y_A',
       'z_A',
+      'z_plane_A',
       'mep_V',
       'E_b_eV',
       'E_b_pred_eV',
@@ -349,7 +373,7 @@ describe('profiles from the database', () => {
       'dist_to_dopant_A',
     ]);
     expect(sitesCsv.rows).toHaveLength(45);
-    const a = sitesCsv.rows.find((r) => r.site === `MoS2-V/${hop0Sites.from}`)!;
+    const a = sitesCsv.rows.find((r) => r.surface === 'MoS2-V' && r.site_id === hop0Sites.from)!;
     expect(a.E_b_eV as number).toBeCloseTo(-0.6, 9);
     expect(a.E_b_pred_eV).toBe(-0.55);
     expect(a.sigma_eV).toBe(0.05);
@@ -449,8 +473,9 @@ describe('switching the mu_Li reference', () => {
     expect(out.labelsUnchanged).toBe(0);
     expect(out.predictionsShifted).toBe(45);
 
-    const { comment, rows } = parseCsv((await getCsv('barriers.csv', '?model=none')).text);
-    expect(comment).toContain('mu_Li=isolated Li atom (mu_Li = -3.5 eV)');
+    const { rows } = parseCsv((await getCsv('barriers.csv', '?model=none')).text);
+    const comment = await sidecar('barriers.csv', '?model=none');
+    expect(comment).toContain('isolated Li atom, mu_Li = -3.5000 eV (dataset setting; PBE, isolated atom)');
     expect(comment).toContain('re-referenced');
     const h0 = rows.find((r) => r.hop === 'hop-0')!;
     // E_b = E_total - E_slab - mu_new = -190.5 + 188 + 3.5 = 1.0 eV; barriers unchanged.
@@ -464,10 +489,10 @@ describe('switching the mu_Li reference', () => {
 
     const sites = parseCsv((await getCsv('sites.csv')).text).rows;
     // E_b-only label: -0.45 + mu_old - mu_new = -0.45 - 1.9 + 3.5.
-    const q = sites.find((r) => r.site === `MoS2-V/${ebOnlySite}`)!;
+    const q = sites.find((r) => r.surface === 'MoS2-V' && r.site_id === ebOnlySite)!;
     expect(q.E_b_eV as number).toBeCloseTo(1.15, 9);
     // Predictions shift by the same 1.6 eV.
-    const a = sites.find((r) => r.site === `MoS2-V/${hop0Sites.from}`)!;
+    const a = sites.find((r) => r.surface === 'MoS2-V' && r.site_id === hop0Sites.from)!;
     expect(a.E_b_pred_eV as number).toBeCloseTo(-0.55 + 1.6, 9);
 
     const json = await (await exportJson(new Request('http://x/export.json'), ctx({ id: datasetId }))).json();
