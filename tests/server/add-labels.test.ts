@@ -97,7 +97,9 @@ describe('POST /api/surfaces/[id]/labels', () => {
     ];
     const res = await send([
       ['labels.csv', `${HEAD}\nh1,H,${H.join(',')},-190.6\n`],
+      // The starting POSCAR beside the relaxed CONTCAR: the CONTCAR's Li position counts.
       ['sites/t1/CONTCAR.gz', gz(li(T_M1))],
+      ['sites/t1/POSCAR', li(TOP_S)],
       ['sites/t1/OUTCAR.gz', gz(outcarText(-190.85, -190.8))],
       ...neb,
     ]);

@@ -152,8 +152,11 @@ async function readSiteRuns(files: BundleFile[], fileOf: FileOf): Promise<RawLab
   for (const f of files) {
     if (f.role !== 'site-structure' && f.role !== 'site-outcar') continue;
     const g = groups.get(f.group!) ?? {};
-    if (f.role === 'site-structure') g.structure = f;
-    else g.outcar = f;
+    // A run folder holding both: the relaxed CONTCAR, not the starting POSCAR.
+    const isContcar = (b: BundleFile): boolean => /^CONTCAR/i.test(b.path.split('/').pop()!);
+    if (f.role === 'site-structure') {
+      if (!g.structure || (isContcar(f) && !isContcar(g.structure))) g.structure = f;
+    } else g.outcar = f;
     groups.set(f.group!, g);
   }
   const out: RawLabel[] = [];
