@@ -72,10 +72,9 @@ test.describe('profiles', () => {
     const download = await downloadPromise;
     expect(download.suggestedFilename()).toBe('profiles.csv');
     const text = readFileSync((await download.path())!, 'utf8');
-    expect(text.split('\n')[0]).toMatch(
-      /^# epdi-lab profiles\.csv v1; dataset=e2e profiles \d+; mu_Li=bcc Li \(mu_Li = -1\.9 eV/,
-    );
-    const parsed = Papa.parse<Record<string, unknown>>(text, { header: true, comments: '#', skipEmptyLines: true });
+    // Plain RFC 4180: the header is line 1, provenance lives in the profiles.json sidecar.
+    expect(text.split('\n')[0]).toBe('dataset,surface,host,dopant,hop,s,energy_eV,sigma_eV,source,model_id');
+    const parsed = Papa.parse<Record<string, unknown>>(text, { header: true, skipEmptyLines: true });
     expect(parsed.errors).toEqual([]);
     expect(parsed.meta.fields).toEqual([
       'dataset',
@@ -91,6 +90,24 @@ test.describe('profiles', () => {
     ]);
     expect(parsed.data).toHaveLength(21 * hops);
     expect(parsed.data.every((r) => r.source === 'dft' && r.surface === 'MoS2-V')).toBe(true);
+
+    // One pipeline: barriers.csv as the browser downloads it gives the API's hops, names and barriers (1e-6 eV).
+    const barriersPromise = page.waitForEvent('download');
+    await page.getByRole('link', { name: 'Download barriers.csv' }).click();
+    const barriersText = readFileSync((await (await barriersPromise).path())!, 'utf8');
+    const barriers = Papa.parse<Record<string, string>>(barriersText, { header: true, skipEmptyLines: true }).data;
+    expect(barriers).toHaveLength(hops);
+    for (const h of api.hops ?? api.surfaces[0].hops) {
+      const row = barriers.find((r) => r.hop === h.hop)!;
+      expect([row.from_site, row.saddle_site, row.to_site]).toEqual(h.knots.map((k: { site: string }) => k.site));
+      expect([row.from_site_id, row.saddle_site_id, row.to_site_id]).toEqual(
+        h.knots.map((k: { siteName: string }) => k.siteName),
+      );
+      expect(Math.abs(Number(row.barrier_forward_eV) - h.barrierForwardEv)).toBeLessThan(1e-6);
+      expect(Math.abs(Number(row.barrier_backward_eV) - h.barrierBackwardEv)).toBeLessThan(1e-6);
+    }
+    const sidecar = await request.get(`/api/datasets/${datasetId}/export/barriers.json`);
+    expect((await sidecar.json()).muLi.description).toContain('bcc Li, mu_Li = -1.9000 eV');
     // The app ships no favicon yet (app/layout.tsx): the browser's own request for it is not this page's error.
     expect(errors.filter((e) => !e.includes('/favicon.ico'))).toEqual([]);
   });

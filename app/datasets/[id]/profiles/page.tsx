@@ -94,6 +94,7 @@ export default async function ProfilesPage({
               ['export/profiles.csv', 'Download profiles.csv'],
               ['export/barriers.csv', 'Download barriers.csv'],
               ['export/sites.csv', 'Download sites.csv'],
+              ['export/barriers.json', 'Download barriers.json (provenance)'],
               ['export.json', 'Download export.json'],
             ] as const
           ).map(([file, label]) => (
@@ -108,8 +109,9 @@ export default async function ProfilesPage({
           ))}
         </div>
         <p className="text-xs text-slate-500">
-          CSV files start with one `#` provenance line (dataset, μ_Li reference, model, units); column units are in the
-          names (_eV, _A, _V).
+          Plain RFC 4180 CSV, header on line 1 (pandas.read_csv reads them as they are); column units are in the names
+          (_eV, _A, _V). Provenance (dataset, μ<sub>Li</sub> record, model, column units, input file hashes) is in the
+          JSON sidecar of each file.
         </p>
       </section>
 
