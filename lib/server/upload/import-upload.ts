@@ -1,6 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { open, readdir, rm } from 'node:fs/promises';
-import { sniffFormat, type SniffedFormat } from '@/lib/formats/sniff';
+import { readdir, rm } from 'node:fs/promises';
 import type { Grid3D } from '@/lib/grid/grid3d';
 import path from 'node:path';
 import { db } from '../db';
@@ -11,6 +10,7 @@ import { maxFileBytes, UPLOAD_TEMP_MARKER, uploadTempRoot } from './config';
 import { UploadError } from './errors';
 import { parseSurfaceBundle, type ParsedSurface } from './parse-surface';
 import { receiveMultipart, type ReceivedFile } from './receive';
+import { sniffReceivedFiles } from './sniff-files';
 import { storeSurfaces, type StoredSurface } from './store';
 
 export interface UploadResult {
@@ -81,7 +81,7 @@ export async function understandFiles(
   const empty = files.find((f) => f.bytes === 0);
   if (empty) throw new UploadError(422, 'empty_file', `${empty.path} is empty`, { file: empty.path });
   const received = new Map<string, ReceivedFile>(files.map((f) => [f.path, f]));
-  const formats = await sniffFiles(files);
+  const formats = await sniffReceivedFiles(files);
   const bundles = groupIntoSurfaces(
     files.map((f) => f.path),
     fallbackName,
@@ -97,21 +97,6 @@ export async function understandFiles(
   return { parsed, skipped };
 }
 
-/** Sniff every received file from its first 64 KiB (decompressed when gzip). */
-async function sniffFiles(files: ReceivedFile[]): Promise<Map<string, SniffedFormat>> {
-  const out = new Map<string, SniffedFormat>();
-  const head = Buffer.alloc(1 << 16);
-  for (const f of files) {
-    const handle = await open(f.tempPath, 'r');
-    try {
-      const { bytesRead } = await handle.read(head, 0, head.length, 0);
-      out.set(f.path, sniffFormat(f.path, head.subarray(0, bytesRead), bytesRead === f.bytes).format);
-    } finally {
-      await handle.close();
-    }
-  }
-  return out;
-}
 
 /**
  * Remove temporary folders left by uploads a killed server never finished: the contents of the app's own temp folder
