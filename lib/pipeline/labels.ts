@@ -54,7 +54,8 @@ export interface LabelMatching<L extends LabelInput = LabelInput> {
   problems: LabelProblem[];
 }
 
-function sameKind(label: string, site: string): boolean {
+/** Whether a label's kind fits its site's (see the module doc): the one rule, for upload checks and matching. */
+export function labelFitsSite(label: string, site: string): boolean {
   if (label === 'other' || label === site) return true;
   const hollow = (k: string): boolean => k === 'H' || k === 'H_X';
   return hollow(label) && hollow(site);
@@ -105,7 +106,7 @@ export function matchSurfaceLabels<L extends LabelInput>(
     const problem = (message: string): void => {
       out.problems.push({ site: label.site, file: label.file, line: label.line, message });
     };
-    if (!sameKind(label.kind, site.kind)) {
+    if (!labelFitsSite(label.kind, site.kind)) {
       problem(
         `${where(label)}: label '${label.site}' is a ${label.kind} but lies ${m.distanceA.toFixed(2)} A from the ` +
           `app's ${site.kind} site ${site.name}`,

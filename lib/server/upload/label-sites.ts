@@ -1,22 +1,12 @@
 import type { Structure } from '@/lib/structure/structure';
 import { findSites, matchLabelsToSites, SurfaceError, type Site } from '@/lib/surface';
-import { LABEL_MATCH_TOLERANCE_A } from '../extraction';
+import { LABEL_MATCH_TOLERANCE_A, labelFitsSite } from '@/lib/pipeline/labels';
 import { UploadError } from './errors';
 import type { RawLabel } from './parse-surface';
 
 /** Where a label came from, for people: "labels.csv line 4" or "sites/H-01/OUTCAR". */
 function where(label: RawLabel): string {
   return label.line !== undefined ? `${label.file} line ${label.line}` : label.file;
-}
-
-/**
- * Whether a label's kind fits its site's: 'other' fits any site, and H and H_X are both hollows (codes and people name
- * the 1T hollow either way), the same rule as extraction's matcher (lib/pipeline/labels.ts).
- */
-function sameKind(label: string, site: string): boolean {
-  if (label === 'other' || label === site) return true;
-  const hollow = (k: string): boolean => k === 'H' || k === 'H_X';
-  return hollow(label) && hollow(site);
 }
 
 function xyz(p: readonly number[]): string {
@@ -69,7 +59,7 @@ export function checkLabelsAgainstSites(labels: readonly RawLabel[], structure: 
           { file: label.file, line: label.line },
         ),
       );
-    } else if (!sameKind(label.kind, site.kind)) {
+    } else if (!labelFitsSite(label.kind, site.kind)) {
       problems.push(
         new UploadError(
           422,
