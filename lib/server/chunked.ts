@@ -16,7 +16,8 @@ export const MAX_BIND_VALUES = 999;
 
 /** Rows per createMany so that rows x columns stays under MAX_BIND_VALUES (with one parameter spare). */
 export function rowsPerInsert(columns: number): number {
-  if (!Number.isInteger(columns) || columns < 1) throw new RangeError(`rowsPerInsert: columns must be >= 1, got ${columns}`);
+  if (!Number.isInteger(columns) || columns < 1)
+    throw new RangeError(`rowsPerInsert: columns must be >= 1, got ${columns}`);
   return Math.max(1, Math.floor((MAX_BIND_VALUES - 1) / columns));
 }
 

@@ -2,17 +2,11 @@ import { encodeEpdiBatch, parseEpdiBatch, type EpdiBatchHeader } from '@/lib/ml/
 import { db } from './db';
 import { storedSurfaceLevels } from './host-levels';
 import { datasetSettingsSchema } from './datasets';
+import { latestBindingEnergies } from './latest-labels';
 import { datasetEpdiRange, epdiValues } from './sites';
 
 export type { EpdiBatchHeader, EpdiBatchSite } from '@/lib/ml/batch';
 export { parseEpdiBatch };
-
-function hopEndGroups(
-  hop: { fromSite: { symmetryGroup: number | null }; toSite: { symmetryGroup: number | null } } | undefined,
-): [number, number] | null {
-  const [a, b] = [hop?.fromSite.symmetryGroup, hop?.toSite.symmetryGroup];
-  return a === null || a === undefined || b === null || b === undefined ? null : [a, b];
-}
 
 /**
  * All EPDIs of a dataset as one binary body for training in the browser:
@@ -20,11 +14,14 @@ function hopEndGroups(
  * Potentials: Shape [count, pixels, pixels], eV, vacuum-aligned, sites in header order.
  */
 export async function epdiBatch(datasetId: string): Promise<Uint8Array> {
-  const rows = await db.site.findMany({
-    where: { surface: { datasetId }, epdi: { not: null } },
+  // Flat reads through relation filters, joined here: nested relations (labels, hops, surface) would make Prisma
+  // bind every site id in an IN list, which SQLite refuses past 32,766 sites.
+  const all = await db.site.findMany({
+    where: { surface: { datasetId } },
     orderBy: [{ surface: { name: 'asc' } }, { name: 'asc' }],
     select: {
       id: true,
+      surfaceId: true,
       name: true,
       kind: true,
       symmetryGroup: true,
@@ -32,14 +29,29 @@ export async function epdiBatch(datasetId: string): Promise<Uint8Array> {
       mepV: true,
       epdi: true,
       epdiPixels: true,
-      surface: { select: { id: true, name: true, host: true, dopant: true, metaJson: true, extractionJson: true } },
-      labels: { orderBy: { createdAt: 'desc' }, take: 1, select: { eBindingEv: true } },
-      hopsSaddle: {
-        take: 1,
-        select: { fromSite: { select: { symmetryGroup: true } }, toSite: { select: { symmetryGroup: true } } },
-      },
     },
   });
+  const surfaces = new Map(
+    (
+      await db.surface.findMany({
+        where: { datasetId },
+        select: { id: true, name: true, host: true, dopant: true, metaJson: true, extractionJson: true },
+      })
+    ).map((s) => [s.id, { ...s, descriptors: storedSurfaceLevels(s) }]),
+  );
+  const labels = await latestBindingEnergies(datasetId);
+  const group = new Map(all.map((s) => [s.id, s.symmetryGroup]));
+  const hopEnds = new Map<string, [number, number] | null>();
+  const hops = await db.hop.findMany({
+    where: { surface: { datasetId } },
+    select: { saddleSiteId: true, fromSiteId: true, toSiteId: true },
+  });
+  for (const h of hops) {
+    if (hopEnds.has(h.saddleSiteId)) continue;
+    const [a, b] = [group.get(h.fromSiteId), group.get(h.toSiteId)];
+    hopEnds.set(h.saddleSiteId, a === null || a === undefined || b === null || b === undefined ? null : [a, b]);
+  }
+  const rows = all.filter((r) => r.epdi !== null);
   const pixels = rows[0]?.epdiPixels ?? 0;
   const mixed = rows.find((r) => r.epdiPixels !== pixels);
   if (mixed)
@@ -52,21 +64,24 @@ export async function epdiBatch(datasetId: string): Promise<Uint8Array> {
     count: rows.length,
     rangeEv: range ? [range.minEv, range.maxEv] : null,
     windowA,
-    sites: rows.map((r) => ({
-      id: r.id,
-      surfaceId: r.surface.id,
-      surface: r.surface.name,
-      host: r.surface.host,
-      dopant: r.surface.dopant,
-      name: r.name,
-      kind: r.kind,
-      symmetryGroup: r.symmetryGroup,
-      hopEndGroups: hopEndGroups(r.hopsSaddle[0]),
-      dopantDistanceA: r.dopantDistanceA,
-      mepV: r.mepV,
-      eBindingEv: r.labels[0]?.eBindingEv ?? null,
-      descriptors: storedSurfaceLevels(r.surface),
-    })),
+    sites: rows.map((r) => {
+      const surface = surfaces.get(r.surfaceId)!;
+      return {
+        id: r.id,
+        surfaceId: surface.id,
+        surface: surface.name,
+        host: surface.host,
+        dopant: surface.dopant,
+        name: r.name,
+        kind: r.kind,
+        symmetryGroup: r.symmetryGroup,
+        hopEndGroups: hopEnds.get(r.id) ?? null,
+        dopantDistanceA: r.dopantDistanceA,
+        mepV: r.mepV,
+        eBindingEv: labels.get(r.id) ?? null,
+        descriptors: surface.descriptors,
+      };
+    }),
   };
   return encodeEpdiBatch(header, (data) => rows.forEach((r, i) => data.set(epdiValues(r.epdi!), i * pixels * pixels)));
 }

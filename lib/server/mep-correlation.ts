@@ -1,5 +1,6 @@
 import { linearFit, type LinearFit } from '@/lib/epdi/correlation';
 import { db } from './db';
+import { latestBindingEnergies } from './latest-labels';
 
 export interface MepCorrelation {
   host: string;
@@ -9,27 +10,26 @@ export interface MepCorrelation {
 
 /** MEP vs DFT binding energy per host family, with Pearson r and the least-squares line (the paper's finding). */
 export async function mepCorrelation(datasetId: string): Promise<MepCorrelation[]> {
+  // Flat reads joined here: nested labels/surface would bind every site id (SQLite refuses past 32,766).
   const rows = await db.site.findMany({
     where: { surface: { datasetId }, mepV: { not: null }, labels: { some: { eBindingEv: { not: null } } } },
-    select: {
-      id: true,
-      kind: true,
-      mepV: true,
-      surface: { select: { name: true, host: true } },
-      labels: { orderBy: { createdAt: 'desc' }, take: 1, select: { eBindingEv: true } },
-    },
+    select: { id: true, kind: true, mepV: true, surfaceId: true },
   });
+  const surfaces = new Map(
+    (await db.surface.findMany({ where: { datasetId }, select: { id: true, name: true, host: true } })).map((s) => [
+      s.id,
+      s,
+    ]),
+  );
+  const labels = await latestBindingEnergies(datasetId);
   const byHost = new Map<string, MepCorrelation>();
   for (const r of rows) {
-    const host = r.surface.host ?? 'unknown';
+    const surface = surfaces.get(r.surfaceId)!;
+    const eBindingEv = labels.get(r.id);
+    if (eBindingEv === null || eBindingEv === undefined) continue;
+    const host = surface.host ?? 'unknown';
     const group = byHost.get(host) ?? { host, points: [], fit: null };
-    group.points.push({
-      siteId: r.id,
-      surface: r.surface.name,
-      kind: r.kind,
-      mepV: r.mepV!,
-      eBindingEv: r.labels[0].eBindingEv!,
-    });
+    group.points.push({ siteId: r.id, surface: surface.name, kind: r.kind, mepV: r.mepV!, eBindingEv });
     byHost.set(host, group);
   }
   return [...byHost.values()]

@@ -20,7 +20,8 @@ export const LABEL_CELL_TOLERANCE_A = 0.5;
 export const LABEL_BINDING_LIMIT_EV = 1e4;
 export const LABEL_TOTAL_LIMIT_EV = 1e9;
 
-export type LabelRangeCode = 'position_not_finite' | 'position_outside_cell' | 'energy_not_finite' | 'energy_out_of_range';
+export type LabelRangeCode =
+  'position_not_finite' | 'position_outside_cell' | 'energy_not_finite' | 'energy_out_of_range';
 
 export interface LabelRangeIssue {
   code: LabelRangeCode;
@@ -58,7 +59,8 @@ function energyIssue(
   limitEv: number,
   what: string,
 ): LabelRangeIssue | null {
-  if (!Number.isFinite(value)) return { code: 'energy_not_finite', field, message: `${what} is ${value}: not a finite number` };
+  if (!Number.isFinite(value))
+    return { code: 'energy_not_finite', field, message: `${what} is ${value}: not a finite number` };
   if (Math.abs(value) > limitEv)
     return {
       code: 'energy_out_of_range',

@@ -52,7 +52,10 @@ describe('datasets API', () => {
 /** Issue 15 finding 6: mu_Li = 1e308 was accepted and made every barrier 0. */
 describe('mu_Li range', () => {
   const patch = (id: string, body: unknown): Promise<Response> =>
-    patchRoute(new Request('http://x', { method: 'PATCH', body: typeof body === 'string' ? body : JSON.stringify(body) }), ctx({ id }));
+    patchRoute(
+      new Request('http://x', { method: 'PATCH', body: typeof body === 'string' ? body : JSON.stringify(body) }),
+      ctx({ id }),
+    );
 
   it.each([
     ['1e308', 1e308],
@@ -74,7 +77,11 @@ describe('mu_Li range', () => {
   });
 
   it('accepts the ends of the range and bcc Li (-1.9 eV)', async () => {
-    for (const [name, muLiEv] of [['mu lo', -10], ['mu hi', 0], ['mu bcc', -1.9]] as const) {
+    for (const [name, muLiEv] of [
+      ['mu lo', -10],
+      ['mu hi', 0],
+      ['mu bcc', -1.9],
+    ] as const) {
       const res = await createRoute(post({ name, muLiEv }));
       expect(res.status).toBe(201);
       expect((await res.json()).dataset.muLiEv).toBe(muLiEv);

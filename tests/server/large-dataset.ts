@@ -103,7 +103,17 @@ export function buildLargeDataset(opts: LargeDatasetOptions): LargeDataset {
       "VALUES (?, ?, ?, ?, 'csv', ?, ?)",
   );
   const structureJson = JSON.stringify(structure);
-  const metaJson = JSON.stringify({ host: 'MoS2', phase: '2H', dopant: 'V', E_slab_eV: E_SLAB_EV, mu_Li_eV: MU_LI_EV });
+  // Host levels on the potential file's scale; surface k's acceptor level is -4.2 - 0.0001 k eV before alignment.
+  const metaJson = (k: number): string =>
+    JSON.stringify({
+      host: 'MoS2',
+      phase: '2H',
+      dopant: 'V',
+      E_slab_eV: E_SLAB_EV,
+      mu_Li_eV: MU_LI_EV,
+      E_fermi_eV: -4.5,
+      lowest_unoccupied_eV: -4.2 - 0.0001 * k,
+    });
   const extractionJson = JSON.stringify({
     settings: template.settings,
     settingsHash: template.settingsHash,
@@ -126,7 +136,7 @@ export function buildLargeDataset(opts: LargeDatasetOptions): LargeDataset {
         `MoS2-V-${String(k).padStart(digits, '0')}`,
         E_SLAB_EV,
         structureJson,
-        metaJson,
+        metaJson(k),
         extractionJson,
         stamp,
       );
@@ -167,7 +177,15 @@ export function buildLargeDataset(opts: LargeDatasetOptions): LargeDataset {
         out.eBindingEv.set(ids[i], eb);
       });
       for (const hop of template.hops) {
-        insertHop.run(`${surfaceId}-${hop.id}`, surfaceId, hop.id, ids[hop.from], ids[hop.via], ids[hop.to], hop.saddleS);
+        insertHop.run(
+          `${surfaceId}-${hop.id}`,
+          surfaceId,
+          hop.id,
+          ids[hop.from],
+          ids[hop.via],
+          ids[hop.to],
+          hop.saddleS,
+        );
         out.hopCount++;
       }
     }

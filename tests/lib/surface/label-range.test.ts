@@ -1,10 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { Mat3 } from '@/lib/math/mat3';
-import {
-  LABEL_BINDING_LIMIT_EV,
-  LABEL_CELL_TOLERANCE_A,
-  labelRangeIssues,
-} from '@/lib/surface/label-range';
+import { LABEL_BINDING_LIMIT_EV, LABEL_CELL_TOLERANCE_A, labelRangeIssues } from '@/lib/surface/label-range';
 
 /** Orthorhombic 10 x 10 x 20 A: fractional = Cartesian / length, so the excess is read off by hand. */
 const BOX: Mat3 = [
@@ -82,7 +78,9 @@ describe('label range checks', () => {
 
   it('checks the E_b an E_total-only label implies when E_slab and mu_Li are known', () => {
     // -190.5 - (-188) - (-1.9) = -0.6 eV: fine.
-    expect(labelRangeIssues({ position: [5, 5, 12], eTotalEv: -190.5 }, BOX, { eSlabEv: -188, muLiEv: -1.9 })).toEqual([]);
+    expect(labelRangeIssues({ position: [5, 5, 12], eTotalEv: -190.5 }, BOX, { eSlabEv: -188, muLiEv: -1.9 })).toEqual(
+      [],
+    );
     // 2e4 - (-188) - (-1.9) = 20189.9 eV: beyond 1e4.
     const out = labelRangeIssues({ position: [5, 5, 12], eTotalEv: 2e4 }, BOX, { eSlabEv: -188, muLiEv: -1.9 });
     expect(codes(out)).toEqual(['energy_out_of_range']);
@@ -90,7 +88,10 @@ describe('label range checks', () => {
   });
 
   it('reports position and energy problems together, with options overriding the limits', () => {
-    const out = labelRangeIssues({ position: [10.3, 5, 12], eBindingEv: 6 }, BOX, { cellToleranceA: 0.2, bindingLimitEv: 5 });
+    const out = labelRangeIssues({ position: [10.3, 5, 12], eBindingEv: 6 }, BOX, {
+      cellToleranceA: 0.2,
+      bindingLimitEv: 5,
+    });
     expect(out.map((i) => i.field)).toEqual(['position', 'E_b_eV']);
   });
 });
