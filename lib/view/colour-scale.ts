@@ -88,18 +88,3 @@ export function finiteRange(values: ArrayLike<number | null | undefined>): [numb
   }
   return lo <= hi ? [lo, hi] : null;
 }
-
-/** About `count` round tick values inside [min, max] (steps of 1, 2 or 5 times a power of ten). */
-export function niceTicks(range: readonly [number, number], count = 5): number[] {
-  const [lo, hi] = range;
-  if (!(hi > lo) || !Number.isFinite(lo) || !Number.isFinite(hi)) return Number.isFinite(lo) ? [lo] : [];
-  const raw = (hi - lo) / Math.max(1, count - 1);
-  const p = Math.pow(10, Math.floor(Math.log10(raw)));
-  const m = raw / p;
-  const step = (m < 1.5 ? 1 : m < 3 ? 2 : m < 7 ? 5 : 10) * p;
-  const start = Math.ceil(lo / step - 1e-9) * step;
-  const ticks: number[] = [];
-  for (let t = start; t <= hi + step * 1e-9; t += step)
-    ticks.push(Math.abs(t) < step * 1e-9 ? 0 : Number(t.toPrecision(12)));
-  return ticks;
-}

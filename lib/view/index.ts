@@ -5,3 +5,8 @@ export * from './binary-body';
 export * from './slice';
 export * from './marching-cubes';
 export * from './surface-model';
+export * from './ticks';
+export * from './format';
+export * from './default-hop';
+export * from './palette';
+export * from './units';

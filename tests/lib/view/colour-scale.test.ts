@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { colourOf, finiteRange, niceTicks, scalePosition, valuesToRgba } from '@/lib/view/colour-scale';
+import { colourOf, finiteRange, scalePosition, valuesToRgba } from '@/lib/view/colour-scale';
+import { niceTicks } from '@/lib/view/ticks';
 
 describe('colour bar mapping', () => {
   it('maps the ends of the range to the ends of viridis (#440154, #fde725) and clamps outside', () => {
