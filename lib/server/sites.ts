@@ -15,6 +15,12 @@ export interface SiteView {
   /** DFT binding energy (eV) of the latest label, when the site was computed. */
   eBindingEv: number | null;
   labelSource: string | null;
+  /** The user's own name of the label on this site (labels.csv `site` or sites/<name>/), and its distance, Angstrom. */
+  labelName: string | null;
+  labelFile: string | null;
+  labelLine: number | null;
+  labelKind: string | null;
+  matchDistanceA: number | null;
   /** Latest model prediction, when any. */
   predictedEv: number | null;
   sigmaEv: number | null;
@@ -42,6 +48,28 @@ export interface SurfaceDetail {
   sites: SiteView[];
   hops: HopView[];
   unmatchedLabels: unknown[];
+}
+
+/** What extraction recorded about the user's label on a site (lib/server/extraction.ts). */
+function labelProvenance(
+  text: string | undefined,
+): Pick<SiteView, 'labelName' | 'labelFile' | 'labelLine' | 'labelKind' | 'matchDistanceA'> {
+  let p: Record<string, unknown> = {};
+  try {
+    const v = text ? (JSON.parse(text) as unknown) : null;
+    if (v && typeof v === 'object') p = v as Record<string, unknown>;
+  } catch {
+    p = {};
+  }
+  const str = (v: unknown): string | null => (typeof v === 'string' ? v : null);
+  const num = (v: unknown): number | null => (typeof v === 'number' && Number.isFinite(v) ? v : null);
+  return {
+    labelName: str(p.site),
+    labelFile: str(p.file),
+    labelLine: num(p.line),
+    labelKind: str(p.kind),
+    matchDistanceA: num(p.matchDistanceA),
+  };
 }
 
 /** A surface with its sites (MEP, DFT and predicted E_b) and hops, for the API and the surface page. */
@@ -73,7 +101,11 @@ export async function getSurfaceDetail(id: string): Promise<SurfaceDetail | null
           dopantDistanceA: true,
           directionRad: true,
           mepV: true,
-          labels: { orderBy: { createdAt: 'desc' }, take: 1, select: { eBindingEv: true, source: true } },
+          labels: {
+            orderBy: [{ createdAt: 'desc' }, { id: 'desc' }],
+            take: 1,
+            select: { eBindingEv: true, source: true, provenance: true },
+          },
           predictions: { orderBy: { createdAt: 'desc' }, take: 1, select: { valueEv: true, sigmaEv: true } },
         },
       },
@@ -108,6 +140,7 @@ export async function getSurfaceDetail(id: string): Promise<SurfaceDetail | null
       mepV: site.mepV,
       eBindingEv: site.labels[0]?.eBindingEv ?? null,
       labelSource: site.labels[0]?.source ?? null,
+      ...labelProvenance(site.labels[0]?.provenance),
       predictedEv: site.predictions[0]?.valueEv ?? null,
       sigmaEv: site.predictions[0]?.sigmaEv ?? null,
     })),

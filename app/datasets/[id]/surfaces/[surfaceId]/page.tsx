@@ -2,6 +2,7 @@ import Link from 'next/link';
 import { notFound } from 'next/navigation';
 import { AddLabelsPanel } from '@/components/AddLabelsPanel';
 import { EpdiGallery } from '@/components/EpdiGallery';
+import { LabelMapping } from '@/components/LabelMapping';
 import { SurfaceViews } from '@/components/SurfaceViews';
 import { getSurfacePage } from '@/lib/server/surface-page';
 
@@ -67,7 +68,10 @@ export default async function SurfacePage({ params }: { params: Promise<{ id: st
                   .join(' · ')}
               </span>
             </summary>
-            <dl className="mt-2 grid grid-cols-1 gap-x-6 gap-y-1 sm:grid-cols-[max-content_1fr]" aria-label="DFT provenance">
+            <dl
+              className="mt-2 grid grid-cols-1 gap-x-6 gap-y-1 sm:grid-cols-[max-content_1fr]"
+              aria-label="DFT provenance"
+            >
               {page.provenance.map((r) => (
                 <div key={r.key} className="contents">
                   <dt className="font-mono text-xs text-slate-500">{r.key}</dt>
@@ -93,6 +97,12 @@ export default async function SurfacePage({ params }: { params: Promise<{ id: st
             </ul>
           </div>
         )}
+        <LabelMapping
+          sites={surface.sites}
+          problems={((surface.extraction as { labelProblems?: string[] } | null)?.labelProblems ?? []).filter(
+            (p) => !p.includes('matches no site'),
+          )}
+        />
         <AddLabelsPanel surfaceId={surface.id} />
       </section>
 
