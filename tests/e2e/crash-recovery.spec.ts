@@ -68,15 +68,18 @@ test.describe('crash recovery', () => {
         req.write(chunk);
         await new Promise((r) => setTimeout(r, 50));
       }
-      const tempRoot = path.join(dir, 'uploads-tmp');
-      await expect.poll(() => (existsSync(tempRoot) ? readdirSync(tempRoot).length : 0)).toBeGreaterThan(0);
+      // The app's own folder inside EPDI_UPLOAD_TMP (lib/server/upload/config.ts), less its marker file.
+      const tempRoot = path.join(dir, 'uploads-tmp', 'epdi-lab-uploads');
+      const leftovers = (): string[] =>
+        existsSync(tempRoot) ? readdirSync(tempRoot).filter((n) => n !== '.epdi-lab-temp') : [];
+      await expect.poll(() => leftovers().length).toBeGreaterThan(0);
 
       killTree(server);
       req.destroy();
 
       server = startServer(port, dir);
       await waitUntilUp(base);
-      expect(existsSync(tempRoot) ? readdirSync(tempRoot) : []).toEqual([]);
+      expect(leftovers()).toEqual([]);
       const surfaces = await (await fetch(`${base}/api/datasets/${dataset.id}/surfaces`)).json();
       expect(surfaces.surfaces).toEqual([]);
       const { job } = await (await fetch(`${base}/api/jobs/${jobId}`)).json();
