@@ -2,7 +2,10 @@
 
 import { useEffect, useRef, useState } from 'react';
 import type { ColormapName } from '@/lib/epdi/settings';
-import { colourStops, niceTicks, scalePosition, valuesToRgba } from '@/lib/view/colour-scale';
+import { colourStops, scalePosition, valuesToRgba } from '@/lib/view/colour-scale';
+import { formatFixed } from '@/lib/view/format';
+import { niceTicks, tickLabels } from '@/lib/view/ticks';
+import { POTENTIAL_SYMBOL, POTENTIAL_TITLE } from '@/lib/view/units';
 import { epdiWindowCorners, inPlane, mapTransform, sliceCorners } from '@/lib/view/slice';
 import type { ViewSite } from '@/lib/view/surface-model';
 import type { SliceData } from './Viewer3D';
@@ -20,8 +23,11 @@ interface Props {
 }
 
 const CSS_WIDTH = 600;
+/** The colour bar's tick labels, for the canvas's accessible name (and the e2e checks of distinct labels). */
+const labelsOf = (range: [number, number] | null): string =>
+  range ? `ticks ${tickLabels(niceTicks(range, 6)).join(', ')}` : 'no range';
 const CSS_HEIGHT = 460;
-const BAR_WIDTH = 80;
+const BAR_WIDTH = 96;
 type WindowMode = 'all' | 'selected' | 'none';
 
 /**
@@ -179,13 +185,15 @@ export function PotentialMap({
     ctx.strokeRect(barX, barTop, 16, barH);
     ctx.fillStyle = '#0f172a';
     ctx.font = '11px sans-serif';
-    ctx.fillText('V (eV)', barX - 4, barTop - 10);
-    for (const tick of niceTicks(sliceRange, 6)) {
+    ctx.fillText(POTENTIAL_TITLE, barX - 4, barTop - 10);
+    const ticks = niceTicks(sliceRange, 6);
+    const labels = tickLabels(ticks);
+    ticks.forEach((tick, k) => {
       const y = barTop + barH - scalePosition(tick, sliceRange) * barH;
       ctx.fillRect(barX + 16, y, 4, 1);
-      ctx.fillText(String(Number(tick.toPrecision(3))), barX + 22, y + 4);
-    }
-    ctx.fillText(`h = ${header.heightA.toFixed(2)} Å`, barX - 6, barTop + barH + 22);
+      ctx.fillText(labels[k], barX + 22, y + 4);
+    });
+    ctx.fillText(`h = ${formatFixed(header.heightA, 2)} Å`, barX - 6, barTop + barH + 22);
   }, [slice, sliceRange, colormap, sites, windowA, selectedSiteId, windows]);
 
   const pick = (ev: React.MouseEvent<HTMLCanvasElement>) => {
@@ -247,7 +255,7 @@ export function PotentialMap({
           role="img"
           aria-label={
             slice
-              ? `Potential map of ${surfaceName} at ${slice.header.heightA.toFixed(2)} Å above the top X layer, colour scale in eV, with site markers and EPDI windows`
+              ? `Potential map of ${surfaceName} at ${formatFixed(slice.header.heightA, 2)} Å above the top X layer, colour scale ${POTENTIAL_SYMBOL} in eV (${labelsOf(sliceRange)}), with site markers and EPDI windows`
               : 'Potential map (loading)'
           }
           onMouseMove={(ev) => setHover(pick(ev))}

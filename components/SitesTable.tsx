@@ -1,14 +1,16 @@
 'use client';
 
 import { useMemo, useState } from 'react';
+import { formatFixed, siteDisplayName } from '@/lib/view/format';
 import type { ViewSite } from '@/lib/view/surface-model';
+import { MEP_COLUMN } from '@/lib/view/units';
 
 type Key = 'name' | 'kind' | 'mepV' | 'eBindingEv' | 'predictedEv' | 'sigmaEv' | 'dopantDistanceA';
 
 const COLUMNS: { key: Key; label: string; numeric: boolean }[] = [
   { key: 'name', label: 'Site', numeric: false },
   { key: 'kind', label: 'Kind', numeric: false },
-  { key: 'mepV', label: 'MEP (eV)', numeric: true },
+  { key: 'mepV', label: MEP_COLUMN, numeric: true },
   { key: 'eBindingEv', label: 'E_b DFT (eV)', numeric: true },
   { key: 'predictedEv', label: 'E_b predicted (eV)', numeric: true },
   { key: 'sigmaEv', label: 'σ (eV)', numeric: true },
@@ -49,7 +51,7 @@ export function SitesTable({
     });
     return out;
   }, [sites, sort]);
-  const f = (v: number | null, d: number) => (v === null ? '—' : v.toFixed(d));
+  const f = (v: number | null, d: number) => formatFixed(v, d);
   return (
     <div className="max-h-96 overflow-auto rounded border border-slate-200 bg-white">
       <table className="w-full text-sm" aria-label="Sites">
@@ -81,7 +83,7 @@ export function SitesTable({
               className={`cursor-pointer border-t border-slate-100 ${s.id === selectedSiteId ? 'bg-sky-100' : 'hover:bg-slate-50'}`}
               aria-selected={s.id === selectedSiteId}
             >
-              <td className="px-3 py-1 font-mono text-xs">{s.name}</td>
+              <td className="px-3 py-1 font-mono text-xs">{siteDisplayName(s.name, s.label)}</td>
               <td className="px-3 py-1">{s.kind}</td>
               <td className="px-3 py-1 text-right tabular-nums">{f(s.mepV, 3)}</td>
               <td className="px-3 py-1 text-right tabular-nums">{f(s.eBindingEv, 3)}</td>

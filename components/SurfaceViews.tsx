@@ -3,6 +3,8 @@
 import { useEffect, useMemo, useState } from 'react';
 import { COLORMAPS, type ColormapName } from '@/lib/epdi/settings';
 import { parseFloat32Body } from '@/lib/view/binary-body';
+import { formatFixed, formatSigned, siteDisplayName } from '@/lib/view/format';
+import { POTENTIAL_SYMBOL } from '@/lib/view/units';
 import type { SliceHeader } from '@/lib/view/slice';
 import type { EnergySource, ViewHop, ViewSite, ViewStructure } from '@/lib/view/surface-model';
 import { PotentialMap } from './PotentialMap';
@@ -110,7 +112,7 @@ export function SurfaceViews({ surfaceId, surfaceName, structure, sites, hops, l
           Lock colour range
           {sliceRange && (
             <span className="tabular-nums text-xs text-slate-500">
-              ({sliceRange[0].toFixed(2)} to {sliceRange[1].toFixed(2)} eV)
+              ({POTENTIAL_SYMBOL} {formatFixed(sliceRange[0], 3)} to {formatFixed(sliceRange[1], 3)} eV)
             </span>
           )}
         </label>
@@ -143,9 +145,8 @@ export function SurfaceViews({ surfaceId, surfaceName, structure, sites, hops, l
         </label>
         {slice && (
           <span className="text-xs text-slate-500">
-            plane at {slice.header.planeHeightA.toFixed(2)} Å along the normal · vacuum shift{' '}
-            {slice.header.shiftEv >= 0 ? '+' : ''}
-            {slice.header.shiftEv.toFixed(3)} eV
+            plane at {formatFixed(slice.header.planeHeightA, 2)} Å along the normal · vacuum shift{' '}
+            {formatSigned(slice.header.shiftEv, 3)} eV
           </span>
         )}
         {error && (
@@ -195,12 +196,12 @@ export function SurfaceViews({ surfaceId, surfaceName, structure, sites, hops, l
               <>
                 <SiteSummary site={selectedSite} />
                 {selectedSite.dopantDistanceA !== null && (
-                  <p>Dopant distance {selectedSite.dopantDistanceA.toFixed(2)} Å</p>
+                  <p>Dopant distance {formatFixed(selectedSite.dopantDistanceA, 2)} Å</p>
                 )}
                 {/* eslint-disable-next-line @next/next/no-img-element */}
                 <img
                   src={`/api/sites/${selectedSite.id}/epdi`}
-                  alt={`EPDI of site ${selectedSite.name}`}
+                  alt={`EPDI of site ${siteDisplayName(selectedSite.name, selectedSite.label)}`}
                   width={160}
                   height={160}
                   className="rounded border border-slate-200 [image-rendering:pixelated]"

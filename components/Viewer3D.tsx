@@ -8,7 +8,10 @@ import type { Vec3 } from '@/lib/math/mat3';
 import { cartesianToFractional } from '@/lib/math/mat3';
 import { parseFloat32Body } from '@/lib/view/binary-body';
 import { colourOf, finiteRange, valuesToRgba } from '@/lib/view/colour-scale';
-import { cssHex, elementVisual } from '@/lib/view/elements-visual';
+import { fitCamera } from '@/lib/view/camera-fit';
+import { cssHex, elementVisual, speciesColours, speciesRole } from '@/lib/view/elements-visual';
+import { formatFixed, siteDisplayName } from '@/lib/view/format';
+import { POTENTIAL_SYMBOL } from '@/lib/view/units';
 import type { GridHeader, SliceHeader } from '@/lib/view/slice';
 import { sliceCorners } from '@/lib/view/slice';
 import { bondEnds, cellEdges, findBonds, hopPath, repeatOffsets, viewCentre } from '@/lib/view/structure-geometry';
@@ -47,6 +50,8 @@ const BARRIER_COLORMAP: ColormapName = 'inferno';
 const NO_VALUE = new THREE.Color(0x94a3b8);
 const DOPANT_RING = 0xd946ef;
 const ATOM_SCALE = 0.45;
+/** Camera elevation above the surface plane on load and on "Reset view", degrees. */
+const VIEW_ELEVATION_DEG = 55;
 const SITE_RADIUS = 0.28;
 
 interface Three {
@@ -174,30 +179,38 @@ export function Viewer3D(props: Props) {
     [structure],
   );
   const offsets = useMemo(() => repeatOffsets(structure.lattice, repeat), [structure.lattice, repeat]);
+  const colours = useMemo(() => speciesColours(structure.species, dopantSpecies), [structure.species, dopantSpecies]);
 
-  /** Camera looking down at the slab from the front, tilted, the whole repeat in view. */
+  /**
+   * Camera looking down at the slab from the front (VIEW_ELEVATION_DEG above the plane), framed on what is drawn: the
+   * atoms and the cell of every repeat tile (the cell holds the potential slice at any height), edge to edge.
+   */
   const resetView = useCallback(() => {
     const t = threeRef.current;
     if (!t) return;
-    const centre = new THREE.Vector3(...viewCentre(structure.lattice, structure.positions, repeat));
-    const [a, b] = structure.lattice;
-    const c = structure.lattice[2];
-    const span = Math.max(
-      Math.max(Math.hypot(a[0] + b[0], a[1] + b[1]), Math.hypot(a[0] - b[0], a[1] - b[1])) * repeat,
-      0.9 * Math.hypot(c[0], c[1], c[2]),
-    );
-    const n = new THREE.Vector3(...structure.normal);
-    const e2 = new THREE.Vector3(...structure.e2);
-    const dist = (0.5 * span) / Math.tan(THREE.MathUtils.degToRad(t.camera.fov / 2)) + span * 0.2;
-    t.camera.up.copy(n);
-    t.camera.position
-      .copy(centre)
-      .addScaledVector(e2, -0.75 * dist)
-      .addScaledVector(n, 0.75 * dist);
-    t.controls.target.copy(centre);
+    const { lattice, positions } = structure;
+    const cShift = Math.floor(cartesianToFractional(viewCentre(lattice, positions), lattice)[2]);
+    const c = lattice[2];
+    const points: Vec3[] = [];
+    for (const o of offsets) {
+      for (const p of positions) points.push([p[0] + o[0], p[1] + o[1], p[2] + o[2]]);
+      for (const [p, q] of cellEdges(lattice, [o[0] + cShift * c[0], o[1] + cShift * c[1], o[2] + cShift * c[2]]))
+        points.push(p, q);
+    }
+    const el = THREE.MathUtils.degToRad(VIEW_ELEVATION_DEG);
+    const n = structure.normal;
+    const e2 = structure.e2;
+    const toward: Vec3 = [0, 1, 2].map((k) => -Math.cos(el) * e2[k] + Math.sin(el) * n[k]) as Vec3;
+    const fit = fitCamera(points, toward, n, t.camera.fov, t.camera.aspect, 0.04);
+    t.camera.up.set(...n);
+    t.camera.position.set(...fit.position);
+    t.camera.near = Math.max(0.05, fit.distance / 100);
+    t.camera.far = fit.distance * 20;
+    t.camera.updateProjectionMatrix();
+    t.controls.target.set(...fit.target);
     t.controls.update();
     t.requestRender();
-  }, [structure, repeat]);
+  }, [structure, offsets]);
 
   // Renderer, camera, controls, lights: once.
   useEffect(() => {
@@ -249,6 +262,7 @@ export function Viewer3D(props: Props) {
       camera.aspect = w / Math.max(1, h);
       camera.updateProjectionMatrix();
       requestRender();
+      container.dispatchEvent(new Event('viewer-resize'));
     };
     const observer = new ResizeObserver(resize);
     observer.observe(container);
@@ -264,7 +278,24 @@ export function Viewer3D(props: Props) {
     };
   }, []);
 
-  useEffect(() => resetView(), [resetView]);
+  useEffect(() => {
+    resetView();
+    // Refit when the canvas changes shape (first layout, window resize) until the user moves the camera.
+    const container = containerRef.current;
+    const t = threeRef.current;
+    if (!container || !t) return;
+    let userMoved = false;
+    const onStart = () => (userMoved = true);
+    const onResize = () => {
+      if (!userMoved) resetView();
+    };
+    t.controls.addEventListener('start', onStart);
+    container.addEventListener('viewer-resize', onResize);
+    return () => {
+      t.controls.removeEventListener('start', onStart);
+      container.removeEventListener('viewer-resize', onResize);
+    };
+  }, [resetView]);
 
   // Atoms, bonds, cell, dopant rings.
   useEffect(() => {
@@ -282,7 +313,7 @@ export function Viewer3D(props: Props) {
       const vis = elementVisual(symbol);
       const mesh = new THREE.InstancedMesh(
         sphere.clone(),
-        new THREE.MeshStandardMaterial({ color: vis.colour, roughness: 0.5, metalness: 0.1 }),
+        new THREE.MeshStandardMaterial({ color: colours.get(symbol) ?? vis.colour, roughness: 0.5, metalness: 0.1 }),
         idx.length * offsets.length,
       );
       let n = 0;
@@ -331,7 +362,7 @@ export function Viewer3D(props: Props) {
     cell.name = 'cell';
     g.add(cell);
 
-    // Dopants: a ring in the surface plane around each dopant atom.
+    // Dopants: a ring in the surface plane around each dopant atom, drawn over everything (the slice above included).
     const rings = new THREE.Group();
     rings.name = 'dopants';
     const n = new THREE.Vector3(...structure.normal);
@@ -340,16 +371,17 @@ export function Viewer3D(props: Props) {
       for (const i of structure.dopantIndices) {
         const r = ATOM_SCALE * elementVisual(species[i]).covalentRadiusA * 1.9;
         const ring = new THREE.Mesh(
-          new THREE.TorusGeometry(r, 0.08, 8, 40),
-          new THREE.MeshBasicMaterial({ color: DOPANT_RING }),
+          new THREE.TorusGeometry(r, 0.1, 8, 40),
+          new THREE.MeshBasicMaterial({ color: DOPANT_RING, depthTest: false, depthWrite: false, transparent: true }),
         );
+        ring.renderOrder = 10;
         ring.quaternion.copy(ringQuat);
         ring.position.set(positions[i][0] + o[0], positions[i][1] + o[1], positions[i][2] + o[2]);
         rings.add(ring);
       }
     g.add(rings);
     t.requestRender();
-  }, [structure, offsets, speciesList]);
+  }, [structure, offsets, speciesList, colours]);
 
   // Sites (instanced spheres coloured by E_b) and hop tubes (coloured by barrier).
   useEffect(() => {
@@ -478,7 +510,7 @@ export function Viewer3D(props: Props) {
       if (msg.requestId !== requestIdRef.current) return; // a newer level is on its way
       setIsoPositions(msg.positions);
       setIsoStatus(
-        `${msg.triangleCount.toLocaleString()} triangles at ${msg.level.toFixed(2)} eV (${msg.ms.toFixed(0)} ms in the worker)`,
+        `${msg.triangleCount.toLocaleString()} triangles at ${POTENTIAL_SYMBOL} = ${formatFixed(msg.level, 2)} eV (${msg.ms.toFixed(0)} ms in the worker)`,
       );
     };
     setIsoStatus('loading the down-sampled grid…');
@@ -610,7 +642,7 @@ export function Viewer3D(props: Props) {
       {show.iso && (
         <div className="flex flex-wrap items-center gap-3 text-sm">
           <label className="flex items-center gap-2">
-            Isosurface level (eV)
+            Isosurface level, {POTENTIAL_SYMBOL} (eV)
             <input
               type="range"
               aria-label="Isosurface level in eV"
@@ -622,7 +654,7 @@ export function Viewer3D(props: Props) {
               onChange={(e) => setIsoLevel(Number(e.target.value))}
               className="w-56"
             />
-            <span className="w-16 tabular-nums">{isoLevel?.toFixed(2) ?? '—'}</span>
+            <span className="w-16 tabular-nums">{formatFixed(isoLevel, 2)} eV</span>
           </label>
           <span className="text-xs text-slate-500" role="status">
             {isoStatus}
@@ -664,27 +696,35 @@ export function Viewer3D(props: Props) {
           </div>
         )}
         <div
-          className="pointer-events-none absolute left-2 top-2 rounded bg-white/85 px-2 py-1 text-xs"
+          className="pointer-events-none absolute left-2 top-2 space-y-0.5 rounded bg-white/90 px-2 py-1 text-xs shadow-sm"
+          role="group"
           aria-label="Legend"
         >
           {speciesList.map((s) => (
-            <div key={s} className="flex items-center gap-1">
+            <div key={s} className="flex items-center gap-1.5">
               <span
                 className="inline-block h-3 w-3 rounded-full border border-slate-400"
-                style={{ background: cssHex(elementVisual(s).colour) }}
+                style={{ background: cssHex(colours.get(s) ?? elementVisual(s).colour) }}
               />
-              {s}
+              <span className="font-medium">{s}</span>
+              <span className="text-slate-500">{speciesRole(s, dopantSpecies)}</span>
               {dopantSpecies.includes(s) && (
-                <span className="ml-1 flex items-center gap-1">
-                  <span
-                    className="inline-block h-3 w-3 rounded-full border-2"
-                    style={{ borderColor: cssHex(DOPANT_RING) }}
-                  />{' '}
-                  dopant
-                </span>
+                <span
+                  className="inline-block h-3 w-3 rounded-full border-2"
+                  style={{ borderColor: cssHex(DOPANT_RING) }}
+                  title="dopant marker (drawn over the slice)"
+                />
               )}
             </div>
           ))}
+          <div className="flex items-center gap-1.5 text-slate-600">
+            <span className="inline-block h-2.5 w-2.5 rounded-full bg-gradient-to-r from-indigo-800 to-amber-300" />
+            site (colour: E_b)
+          </div>
+          <div className="flex items-center gap-1.5 text-slate-600">
+            <span className="inline-block h-1 w-3 bg-gradient-to-r from-black to-yellow-200" />
+            hop (colour: barrier)
+          </div>
         </div>
       </div>
       <div className="flex flex-wrap gap-6">
@@ -702,7 +742,7 @@ export function Viewer3D(props: Props) {
           <ColourBar
             range={sliceRange}
             colormap={sliceColormap}
-            label={`V at ${slice.header.heightA.toFixed(2)} Å above top X`}
+            label={`${POTENTIAL_SYMBOL} at ${formatFixed(slice.header.heightA, 2)} Å above top X`}
           />
         )}
       </div>
@@ -712,17 +752,19 @@ export function Viewer3D(props: Props) {
 
 /** Kind, MEP, E_b (DFT, predicted ± sigma) of a site, for tooltips. */
 export function SiteSummary({ site }: { site: ViewSite }) {
-  const f = (v: number | null, d = 3) => (v === null ? '—' : v.toFixed(d));
+  const f = (v: number | null, d = 3) => formatFixed(v, d);
   return (
     <div className="space-y-0.5">
       <div className="font-semibold">
-        {site.name} · {site.kind}
+        {siteDisplayName(site.name, site.label)} · {site.kind}
       </div>
-      <div>MEP {f(site.mepV)} eV</div>
+      <div>
+        MEP {POTENTIAL_SYMBOL} {f(site.mepV)} eV
+      </div>
       <div>E_b (DFT) {f(site.eBindingEv)} eV</div>
       <div>
         E_b (pred.) {f(site.predictedEv)}
-        {site.sigmaEv !== null && ` ± ${site.sigmaEv.toFixed(3)}`} eV
+        {site.sigmaEv !== null && ` ± ${f(site.sigmaEv)}`} eV
       </div>
     </div>
   );

@@ -1,6 +1,7 @@
 /**
  * How atoms look: Jmol/CPK colours (0xRRGGBB) and single-bond covalent radii in Angstrom (Cordero et al., Dalton Trans.
- * 2008, 2832; low-spin values for Mn, Fe, Co). Elements not listed get a neutral pink and 1.5 A.
+ * 2008, 2832; low-spin values for Mn, Fe, Co). Elements not listed get a neutral pink and 1.5 A. One departure from
+ * Jmol: V is drawn red (Jmol's 0xa6a6ab is nearly Ti's grey, and V is the commonest dopant of these hosts).
  */
 export interface ElementVisual {
   colour: number;
@@ -26,7 +27,7 @@ const TABLE: Record<string, [number, number]> = {
   Ca: [0x3dff00, 1.76],
   Sc: [0xe6e6e6, 1.7],
   Ti: [0xbfc2c7, 1.6],
-  V: [0xa6a6ab, 1.53],
+  V: [0xd6452e, 1.53],
   Cr: [0x8a99c7, 1.39],
   Mn: [0x9c7ac7, 1.39],
   Fe: [0xe06633, 1.32],
@@ -102,4 +103,40 @@ export const NON_METALS: ReadonlySet<string> = new Set([
 /** CSS colour (#rrggbb) of a 0xRRGGBB number. */
 export function cssHex(colour: number): string {
   return `#${colour.toString(16).padStart(6, '0')}`;
+}
+
+/** Euclidean distance of two 0xRRGGBB colours in 8-bit RGB (0 .. 441). */
+export function colourDistance(a: number, b: number): number {
+  const d = [16, 8, 0].map((s) => ((a >> s) & 0xff) - ((b >> s) & 0xff));
+  return Math.hypot(d[0], d[1], d[2]);
+}
+
+/** Colours a dopant may take when its element colour is too close to another species of the slab. */
+const DOPANT_FALLBACKS = [0xd946ef, 0xff7f00, 0x2ca02c];
+/** Below this RGB distance two species read as the same colour (Ti vs Zr: 58). */
+const TOO_CLOSE = 90;
+
+/**
+ * The colour of each species of one slab: the element colours, except that a dopant whose colour is within TOO_CLOSE
+ * of another species' takes the first fallback (magenta, orange, green) far from every other species, so that host
+ * metal and dopant never look alike.
+ */
+export function speciesColours(species: readonly string[], dopants: readonly string[]): Map<string, number> {
+  const unique = [...new Set(species)];
+  const out = new Map(unique.map((s) => [s, elementVisual(s).colour]));
+  for (const d of new Set(dopants)) {
+    if (!out.has(d)) continue;
+    const others = unique.filter((s) => s !== d).map((s) => out.get(s)!);
+    if (others.every((c) => colourDistance(c, out.get(d)!) >= TOO_CLOSE)) continue;
+    const pick = DOPANT_FALLBACKS.find((f) => others.every((c) => colourDistance(c, f) >= 2 * TOO_CLOSE));
+    out.set(d, pick ?? DOPANT_FALLBACKS[0]);
+  }
+  return out;
+}
+
+/** The role of a species in a doped TMD slab, for legends. */
+export function speciesRole(symbol: string, dopants: readonly string[]): 'dopant' | 'host metal' | 'chalcogen' | 'adsorbate' {
+  if (dopants.includes(symbol)) return 'dopant';
+  if (symbol === 'Li') return 'adsorbate';
+  return NON_METALS.has(symbol) ? 'chalcogen' : 'host metal';
 }

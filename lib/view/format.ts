@@ -66,3 +66,11 @@ export function formatSignificant(v: number | null | undefined, digits = 3): str
   if (magnitude >= 6 || magnitude < -4) return v.toExponential(digits - 1);
   return formatFixed(v, Math.max(0, digits - 1 - magnitude));
 }
+
+/**
+ * A site as tables list it: the user's label name with the app's id beside it ("bridge-08 (app bridge-3)"), or the
+ * app's id alone when the site has no label or the label is that id.
+ */
+export function siteDisplayName(appName: string, userLabel: string | null | undefined): string {
+  return userLabel && userLabel !== appName ? `${userLabel} (app ${appName})` : appName;
+}

@@ -31,6 +31,8 @@ export interface ViewSite {
   predictedEv: number | null;
   sigmaEv: number | null;
   dopantDistanceA: number | null;
+  /** The user's own label name for the site (labels.csv `site`, sites/<name>/), when it was labelled. */
+  label?: string | null;
 }
 
 export interface ViewHop {

@@ -7,6 +7,7 @@ import {
   formatSigned,
   formatSignificant,
   formatWithSigma,
+  siteDisplayName,
 } from '@/lib/view/format';
 
 describe('formatFixed', () => {
@@ -58,5 +59,13 @@ describe('formatSignificant', () => {
     expect(formatSignificant(-12.345)).toBe('-12.3');
     expect(formatSignificant(0.0012345)).toBe('0.00123');
     expect(formatSignificant(0)).toBe('0');
+  });
+});
+
+describe('siteDisplayName', () => {
+  it('shows the user label with the app id, or the app id alone', () => {
+    expect(siteDisplayName('bridge-3', 'bridge-08')).toBe('bridge-08 (app bridge-3)');
+    expect(siteDisplayName('bridge-3', null)).toBe('bridge-3');
+    expect(siteDisplayName('bridge-3', 'bridge-3')).toBe('bridge-3');
   });
 });

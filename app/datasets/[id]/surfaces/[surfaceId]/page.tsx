@@ -5,6 +5,8 @@ import { EpdiGallery } from '@/components/EpdiGallery';
 import { LabelMapping } from '@/components/LabelMapping';
 import { SurfaceViews } from '@/components/SurfaceViews';
 import { getSurfacePage } from '@/lib/server/surface-page';
+import { formatFixed, formatSigned } from '@/lib/view/format';
+import { POTENTIAL_NOTE } from '@/lib/view/units';
 
 export const dynamic = 'force-dynamic';
 
@@ -22,6 +24,7 @@ export default async function SurfacePage({ params }: { params: Promise<{ id: st
   const counts = new Map<string, number>();
   for (const s of surface.sites) counts.set(s.kind, (counts.get(s.kind) ?? 0) + 1);
   const labelled = surface.sites.filter((s) => s.eBindingEv !== null).length;
+  const labelOf = new Map(surface.sites.map((s) => [s.id, s.labelName]));
   const fact = (label: string, value: React.ReactNode) => (
     <div>
       <dt className="text-xs text-slate-500">{label}</dt>
@@ -45,18 +48,20 @@ export default async function SurfacePage({ params }: { params: Promise<{ id: st
           {fact('Potential grid', page.grid ? `${page.grid.dims.join('×')} (${page.grid.sourceFile})` : 'none')}
           {fact(
             'Vacuum shift',
-            vacuum ? `${vacuum.shiftEv >= 0 ? '+' : ''}${vacuum.shiftEv.toFixed(3)} eV (${vacuum.reference})` : '—',
+            vacuum ? `${formatSigned(vacuum.shiftEv, 3)} eV (${vacuum.reference})` : '—',
           )}
-          {fact('Dipole step', vacuum ? `${vacuum.dipoleStepEv.toFixed(3)} eV` : '—')}
+          {fact('Dipole step', vacuum ? `${formatFixed(vacuum.dipoleStepEv, 3)} eV` : '—')}
           {fact('Sites', [...counts].map(([k, n]) => `${n} ${k}`).join(', ') || 'none yet')}
           {fact('Labelled', `${labelled} of ${surface.sites.length}`)}
         </dl>
         <p className="text-xs text-slate-500">
-          E_slab {surface.eSlabEv !== null ? `${surface.eSlabEv.toFixed(4)} eV` : 'unknown'} · Li height{' '}
-          {page.liHeightA} Å · EPDI window {page.windowA} Å
-          {vacuum && ` · vacuum gap ${vacuum.gapWidthAngstrom.toFixed(1)} Å`}
-          {page.settingsHash && ` · settings ${page.settingsHash}`} · potentials in eV, aligned to the vacuum above the
-          surface
+          E_slab {surface.eSlabEv !== null ? `${formatFixed(surface.eSlabEv, 4)} eV` : 'unknown (meta.json key E_slab_eV or a host OUTCAR)'}{' '}
+          · Li height {page.liHeightA} Å · EPDI window {page.windowA} Å
+          {vacuum && ` · vacuum gap ${formatFixed(vacuum.gapWidthAngstrom, 1)} Å`}
+          {page.settingsHash && ` · settings ${page.settingsHash}`}
+        </p>
+        <p className="text-xs text-slate-500" data-testid="potential-units">
+          {POTENTIAL_NOTE}
         </p>
         {page.provenance.length > 0 && (
           <details className="rounded border border-slate-200 bg-white p-3 text-sm">
@@ -91,7 +96,8 @@ export default async function SurfacePage({ params }: { params: Promise<{ id: st
               {unmatched.map((u, i) => (
                 <li key={i}>
                   {u.site} ({u.file}
-                  {u.line !== undefined && `, line ${u.line}`}): nearest site {u.nearestSiteDistanceA.toFixed(2)} Å away
+                  {u.line !== undefined && `, line ${u.line}`}): nearest site {formatFixed(u.nearestSiteDistanceA, 2)} Å
+                  away
                 </li>
               ))}
             </ul>
@@ -111,7 +117,7 @@ export default async function SurfacePage({ params }: { params: Promise<{ id: st
           surfaceId={surface.id}
           surfaceName={surface.name}
           structure={page.view.structure}
-          sites={page.view.sites}
+          sites={page.view.sites.map((s) => ({ ...s, label: labelOf.get(s.id) ?? null }))}
           hops={page.view.hops}
           liHeightA={page.liHeightA}
           windowA={page.windowA}
