@@ -32,10 +32,16 @@ async function main(): Promise<void> {
   }
   const referencesFile = path.join(DEMO_DIR, 'references.json');
   const references = existsSync(referencesFile)
-    ? (JSON.parse(readFileSync(referencesFile, 'utf8')) as { entries?: { E_bcc_per_atom_eV?: number }[] })
+    ? (JSON.parse(readFileSync(referencesFile, 'utf8')) as {
+        entries?: { E_bcc_per_atom_eV?: number; code?: string; settings?: { xc?: string } }[];
+      })
     : {};
+  const ref = references.entries?.[0];
   const { datasetId, surfaces } = await importFolders(DATASET_NAME, folders, {
-    muLiEv: references.entries?.[0]?.E_bcc_per_atom_eV ?? null,
+    muLiEv: ref?.E_bcc_per_atom_eV ?? null,
+    muLiNote: ref
+      ? `bcc Li per atom, ${ref.code ?? 'GPAW'} ${ref.settings?.xc ?? ''}, data/demo/references.json`.trim()
+      : '',
     description: 'Li on 3x3 MX2 monolayers, pristine and doped, computed with GPAW (LCAO dzp, PBE) by scripts/dft',
   });
   const added = surfaces.filter((s) => !s.unchanged).length;

@@ -48,7 +48,13 @@ export async function listFolder(dir: string): Promise<ReceivedFile[]> {
 export async function importFolders(
   datasetName: string,
   folders: string[],
-  opts: { muLiEv?: number | null; description?: string; onProgress?: (fraction: number, message: string) => void } = {},
+  opts: {
+    muLiEv?: number | null;
+    /** Where muLiEv came from (the dataset's mu_Li record, lib/pipeline/mu-li.ts). */
+    muLiNote?: string;
+    description?: string;
+    onProgress?: (fraction: number, message: string) => void;
+  } = {},
 ): Promise<{ datasetId: string; surfaces: StoredSurface[]; extractions: ExtractionSummary[] }> {
   const dataset =
     (await db.dataset.findUnique({ where: { name: datasetName } })) ??
@@ -57,6 +63,7 @@ export async function importFolders(
         name: datasetName,
         description: opts.description ?? '',
         muLiEv: opts.muLiEv ?? null,
+        muLiNote: opts.muLiNote ?? '',
         settingsJson: JSON.stringify(resolveSettings()),
       },
     }));
