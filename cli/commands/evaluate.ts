@@ -1,15 +1,31 @@
-/** `epdi evaluate <samples.json|folder> --protocol paper|kfold|loso --fraction 0.33 --repeats 10 [--models a,b] [--json]` */
-import { readdirSync, readFileSync, statSync } from 'node:fs';
+/**
+ * `epdi evaluate <samples.json|folder> --protocol paper|kfold|loso --fraction 0.33 --repeats 10 [--models a,b] [--json]`
+ * `epdi evaluate <surface folders> --protocol loso [--dopant-out] [--shots 0,1,2,3] [--models a,b] [--json]`
+ * `epdi evaluate --train <folders,...> --test <folders,...> [--shots 0,1] [--models a,b] [--json]`
+ *
+ * On surface folders, `--protocol loso` and `--train/--test` run the new-surface protocols (lib/ml/new-surface.ts):
+ * E_b of minima and saddles, directed barriers of the app's hops, percolating barriers and their rank correlation,
+ * the constant baselines and a paired test of every model against the better constant. `--json` adds every test
+ * prediction and every scored hop.
+ */
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { numberOption, stringOption, type CliArgs } from '../args';
 import { nodeWeightsSource, initNodeBackend } from '../ml-node';
-import { isSurfaceFolder, samplesFromSurfaceFolder } from '../surface-samples';
+import { evalSurfaceFromFolder, isSurfaceFolder, samplesFromSurfaceFolder } from '../surface-samples';
 import {
   backboneProvider,
   compareModels,
   datasetRangeEv,
+  evaluateNewSurface,
   FeatureCache,
+  FEATURE_GROUPS,
   formatComparisonTable,
+  formatNewSurfaceTable,
+  isFeatureGroup,
+  type EvalSurface,
+  type FeatureGroup,
+  type NewSurfaceProtocol,
   parseSamplesFile,
   type MlContext,
   type ModelSpec,
@@ -61,9 +77,35 @@ export function parseModels(list: string | undefined, backbones: string[]): Mode
   });
 }
 
+/** The new-surface defaults: closed-form models, anchored variants and the site-relative ablation. */
+export const NEW_SURFACE_MODELS = [
+  'mean',
+  'mep-linear',
+  'descriptor-gp',
+  'mep-linear/anchored',
+  'descriptor-gp/anchored',
+  'site-relative:kind',
+  'site-relative:kind+host',
+  'site-relative:kind+host+potential',
+  'site-relative:kind+host+geometry',
+  'site-relative:kind+host+potential+geometry',
+  'site-relative:kind+host+potential+geometry+epdi',
+];
+
+function siteRelativeSpec(groupList: string | undefined): ModelSpec {
+  const groups = (groupList ?? 'kind+host+potential+geometry').split('+').filter(Boolean);
+  for (const g of groups)
+    if (!isFeatureGroup(g)) throw new Error(`unknown feature group '${g}' (${FEATURE_GROUPS.join(', ')})`);
+  return { type: 'site-relative', groups: groups as FeatureGroup[] };
+}
+
 function baseSpec(name: string): ModelSpec {
   const [type, backbone] = name.split(':');
   switch (type) {
+    case 'site-relative':
+      return siteRelativeSpec(backbone);
+    case 'constant-excess':
+      return { type: 'site-relative', groups: [] };
     case 'mean':
     case 'mep-linear':
     case 'pixel-ridge':
@@ -78,7 +120,7 @@ function baseSpec(name: string): ModelSpec {
       return { type, backbone };
     default:
       throw new Error(
-        `unknown model '${name}' (mean, mep-linear, pixel-ridge, descriptor-gp[:bb], frozen-ridge:bb, frozen-mlp:bb, finetune:bb, cnn; add /anchored to anchor saddles on their end minima)`,
+        `unknown model '${name}' (mean, mep-linear, pixel-ridge, descriptor-gp[:bb], frozen-ridge:bb, frozen-mlp:bb, finetune:bb, cnn, constant-excess, site-relative[:kind+host+potential+geometry+epdi]; add /anchored to anchor saddles on their end minima)`,
       );
   }
 }
@@ -92,33 +134,126 @@ export function parseProtocol(args: CliArgs): Protocol {
   throw new Error(`--protocol must be paper, kfold or loso, got '${kind}'`);
 }
 
+/** Surface folders under the targets (a surface folder, or a folder of them) that have labels.csv. */
+export function readEvalSurfaces(...targets: string[]): { samples: Sample[]; surfaces: EvalSurface[]; skipped: string[] } {
+  const folders = targets.flatMap((t) =>
+    isSurfaceFolder(t)
+      ? [t]
+      : readdirSync(t)
+          .sort()
+          .map((e) => path.join(t, e))
+          .filter((p) => statSync(p).isDirectory() && isSurfaceFolder(p)),
+  );
+  const samples: Sample[] = [];
+  const surfaces: EvalSurface[] = [];
+  const skipped: string[] = [];
+  for (const f of folders) {
+    if (!existsSync(path.join(f, 'labels.csv'))) {
+      skipped.push(path.basename(f));
+      continue;
+    }
+    const r = evalSurfaceFromFolder(f);
+    samples.push(...r.samples);
+    surfaces.push(r.surface);
+  }
+  return { samples, surfaces, skipped };
+}
+
+/** `--train a,b --test c`: folders, or surface names under the first positional folder. */
+function folderList(value: string, root: string | undefined): string[] {
+  return value
+    .split(',')
+    .map((v) => v.trim())
+    .filter(Boolean)
+    .map((v) => (existsSync(v) || !root ? v : path.join(root, v)));
+}
+
+function shotsOption(args: CliArgs): number[] {
+  const raw = stringOption(args, 'shots') ?? '0';
+  const list = raw.split(',').map((v) => Number(v.trim()));
+  if (!list.length || list.some((k) => !Number.isInteger(k) || k < 0)) throw new Error(`--shots expects k values like 0,1,2,3, got '${raw}'`);
+  return list;
+}
+
+async function runNewSurface(args: CliArgs, ctxBase: Omit<MlContext, 'imageSettings'>, usable: string[], backend: string): Promise<number> {
+  const train = stringOption(args, 'train');
+  const test = stringOption(args, 'test');
+  if ((train === undefined) !== (test === undefined)) throw new Error('--train and --test go together');
+  let protocol: NewSurfaceProtocol;
+  let read: ReturnType<typeof readEvalSurfaces>;
+  if (train !== undefined && test !== undefined) {
+    const trainFolders = folderList(train, args.positionals[0]);
+    const testFolders = folderList(test, args.positionals[0]);
+    read = readEvalSurfaces(...trainFolders, ...testFolders);
+    const name = (f: string): string => path.basename(path.resolve(f));
+    protocol = { kind: 'train-test', train: trainFolders.map(name), test: testFolders.map(name) };
+  } else {
+    read = readEvalSurfaces(...args.positionals);
+    protocol = args.options['dopant-out'] !== undefined ? { kind: 'dopant-out' } : { kind: 'loso' };
+  }
+  for (const s of read.skipped) console.error(`note: ${s}: no labels.csv, left out`);
+  const list = stringOption(args, 'models');
+  const specs = parseModels(list ?? NEW_SURFACE_MODELS.join(','), usable);
+  const report = await evaluateNewSurface(
+    specs,
+    read.samples,
+    read.surfaces,
+    protocol,
+    { ...ctxBase, imageSettings: { rangeEv: [0, 1] } },
+    {
+      shots: shotsOption(args),
+      onStep: args.json ? undefined : (m, k, i, n) => process.stderr.write(`\r${m} k=${k}: split ${i}/${n}          `),
+    },
+  );
+  if (!args.json) process.stderr.write('\n');
+  if (args.json) {
+    const { runs, ...rest } = report;
+    const slim = runs.map((r) => ({ ...r, results: r.results.map(({ barrierAbsErrors: _drop, ...m }) => m) }));
+    console.log(JSON.stringify({ backend, ...rest, runs: slim }, null, 1));
+  } else console.log(formatNewSurfaceTable(report));
+  return 0;
+}
+
 export async function run(args: CliArgs): Promise<number> {
+  // `--dopant-out <folder>`: the parser took the folder as the flag's value; it is a positional.
+  const dopantOut = args.options['dopant-out'];
+  if (typeof dopantOut === 'string') {
+    args.positionals.push(dopantOut);
+    args.options['dopant-out'] = true;
+  }
   const target = args.positionals[0];
-  if (!target) {
+  const newSurface = stringOption(args, 'train') !== undefined || stringOption(args, 'test') !== undefined;
+  if (!target && !newSurface) {
     console.error(
-      'usage: epdi evaluate <samples.json|samples folder|surface folder>... [--protocol paper|kfold|loso] [--fraction 0.33] [--repeats 10] [--models list] [--seed 1] [--json]',
+      'usage: epdi evaluate <samples.json|samples folder|surface folder>... [--protocol paper|kfold|loso] [--fraction 0.33] [--repeats 10] [--models list] [--seed 1] [--json]\n' +
+        '       epdi evaluate <surface folders> --protocol loso [--dopant-out] [--shots 0,1,2,3] [--models list] [--json]\n' +
+        '       epdi evaluate --train <folders,...> --test <folders,...> [--shots 0,1,2,3] [--models list] [--json]',
     );
     return 2;
   }
-  const samples = readSamples(...args.positionals);
+  const surfaceTargets =
+    newSurface ||
+    (stringOption(args, 'protocol') === 'loso' &&
+      args.positionals.every((t) => statSync(t).isDirectory() && (isSurfaceFolder(t) || readdirSync(t).some((e) => isSurfaceFolder(path.join(t, e))))));
   const backend = await initNodeBackend();
   const provider = await backboneProvider(nodeWeightsSource());
   const usable = provider.configs.filter((c) => provider.available[c.name]).map((c) => c.name);
   for (const p of provider.problems) console.error(`note: ${p}`);
-  const ctx: MlContext = {
-    imageSettings: { rangeEv: datasetRangeEv(samples) },
-    seed: numberOption(args, 'seed', 1),
-    backbones: provider,
-    featureCache: new FeatureCache(),
-  };
-  const protocol = parseProtocol(args);
-  const table = await compareModels(parseModels(stringOption(args, 'models'), usable), samples, protocol, ctx, {
-    onSplit: args.json
-      ? undefined
-      : (m, k, n, mae) => process.stderr.write(`\r${m}: split ${k}/${n} MAE ${(mae * 1000).toFixed(1)} meV   `),
-  });
-  if (!args.json) process.stderr.write('\n');
-  console.log(args.json ? JSON.stringify({ backend, ...table }, null, 1) : formatComparisonTable(table));
-  provider.dispose();
-  return 0;
+  const ctxBase = { seed: numberOption(args, 'seed', 1), backbones: provider, featureCache: new FeatureCache() };
+  try {
+    if (surfaceTargets) return await runNewSurface(args, ctxBase, usable, backend);
+    const samples = readSamples(...args.positionals);
+    const ctx: MlContext = { ...ctxBase, imageSettings: { rangeEv: datasetRangeEv(samples) } };
+    const protocol = parseProtocol(args);
+    const table = await compareModels(parseModels(stringOption(args, 'models'), usable), samples, protocol, ctx, {
+      onSplit: args.json
+        ? undefined
+        : (m, k, n, mae) => process.stderr.write(`\r${m}: split ${k}/${n} MAE ${(mae * 1000).toFixed(1)} meV   `),
+    });
+    if (!args.json) process.stderr.write('\n');
+    console.log(args.json ? JSON.stringify({ backend, ...table }, null, 1) : formatComparisonTable(table));
+    return 0;
+  } finally {
+    provider.dispose();
+  }
 }

@@ -2,6 +2,7 @@
  * EPDI potential images -> pictures. One fixed potential range per dataset maps eV to [0, 1] (never per image: the
  * absolute level carries the MEP signal); grey is replicated to 3 channels unless the sample brings its own `rgb`.
  */
+import { datasetValueRange } from '../epdi/range';
 import type { ImageSettings, Sample } from './types';
 
 /** The dataset range: min and max potential over the given samples' EPDIs (eV), padded by 2%. */
@@ -18,6 +19,16 @@ export function datasetRangeEv(samples: readonly Sample[]): [number, number] {
   if (hi - lo < 1e-9) return [lo - 0.5, hi + 0.5];
   const pad = 0.02 * (hi - lo);
   return [lo - pad, hi + pad];
+}
+
+/**
+ * The EPDI value range of a model, from its TRAINING inputs only (never a test surface's potential): the dataset's
+ * one range function (../epdi/range.ts `datasetValueRange`, 1st-99th percentile of the pixels), as the app uses.
+ */
+export function trainingRangeEv(train: readonly Sample[]): [number, number] {
+  if (!train.some((s) => s.epdi.length)) return [0, 1];
+  const r = datasetValueRange(train.map((s) => s.epdi));
+  return [r.minEv, r.maxEv];
 }
 
 /** Grey [0, 1] image of one sample, `Shape: [pixels, pixels]`. */

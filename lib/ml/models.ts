@@ -15,6 +15,8 @@ import { applyPca, fitPca, hstack, matrix, takeRows, type Matrix, type Pca } fro
 import { buildMlp, buildSmallCnn, cloneModel, firstOutput, fitNetwork, modelArtifacts, predictNetwork, sliceModel, type FitHistory, type NetInput } from './nets';
 import { fitLine, fitRidge, predictRidge, type RidgeModel } from './ridge';
 import { bootstrapIndices, deriveSeed, mulberry32 } from './rng';
+import type { FeatureGroup } from './site-features';
+import { fitSiteRelative, predictSiteRelative, type SiteRelativeParams } from './site-relative-model';
 import type { ExtraInputs, ImageSettings, LabelledSample, Prediction, ProgressCallback, Sample } from './types';
 
 /** `anchor: 'endpoints'` learns saddles relative to their end minima (./anchor.ts); any model can be anchored. */
@@ -28,7 +30,8 @@ type BaseModelSpec =
   | { type: 'frozen-ridge'; backbone: string; extras?: ExtraInputs; ensemble?: number; inputSize?: number }
   | { type: 'frozen-mlp'; backbone: string; extras?: ExtraInputs; hidden?: number; epochs?: number; learningRate?: number; ensemble?: number; inputSize?: number }
   | { type: 'finetune'; backbone: string; extras?: ExtraInputs; epochs?: number; learningRate?: number; batchSize?: number; inputSize?: number }
-  | { type: 'cnn'; size?: number; extras?: ExtraInputs; epochs?: number; learningRate?: number; batchSize?: number };
+  | { type: 'cnn'; size?: number; extras?: ExtraInputs; epochs?: number; learningRate?: number; batchSize?: number }
+  | { type: 'site-relative'; groups: FeatureGroup[]; ensemble?: number };
 
 export type ModelType = ModelSpec['type'];
 
@@ -85,6 +88,8 @@ function baseModelName(spec: ModelSpec): string {
       return spec.backbone ? `descriptor-gp+${spec.backbone}` : 'descriptor-gp';
     case 'cnn':
       return `cnn(${spec.size ?? 32})`;
+    case 'site-relative':
+      return spec.groups.length ? `site-relative[${spec.groups.join('+')}]` : 'constant-excess';
     default:
       return `${spec.type}(${spec.backbone})`;
   }
@@ -207,7 +212,7 @@ const fromJson = (j: RidgeJson): RidgeModel => ({
   looMse: j.looMse,
 });
 
-interface RidgeEnsemble {
+export interface RidgeEnsemble {
   full: RidgeJson;
   heads: RidgeJson[];
 }
@@ -261,7 +266,8 @@ function wrap(spec: ModelSpec, trainIds: string[], ctx: MlContext, impl: Impl): 
     name: modelName(spec),
     trainIds,
     history: impl.history,
-    predict: (s) => impl.predict(s),
+    // An empty request answers empty (inner models of anchored ones are asked for zero saddles on a test set of minima).
+    predict: async (s) => (s.length ? impl.predict(s) : []),
     dispose: () => impl.dispose(),
     async state(): Promise<ModelState> {
       const { params, artifacts } = await impl.params();
@@ -352,6 +358,14 @@ async function buildImpl(spec: ModelSpec, ctx: MlContext, src: Source): Promise<
       return smallCnn(spec, ctx, src);
     case 'finetune':
       return fineTune(spec, ctx, src);
+    case 'site-relative': {
+      const q = (p as unknown as SiteRelativeParams | undefined) ?? ('train' in src ? fitSiteRelative(spec.groups, src.train, src.seed, spec.ensemble ?? 8) : undefined)!;
+      return {
+        ...noTensors,
+        predict: async (s) => predictSiteRelative(q, s),
+        params: async () => ({ params: q as unknown as Record<string, unknown> }),
+      };
+    }
   }
 }
 

@@ -38,6 +38,11 @@ export interface Sample {
   hopEnds?: [string, string];
   /** Saddles: mean MEP of the two minima the hop joins (eV); anchored models take the MEP relative to it. */
   hopEndsMepEv?: number;
+  /**
+   * Site features from inputs only, named `<group>:<name>` (./site-features.ts): what the site-relative model and
+   * the new-surface ablation use. Kept apart from `descriptors` so other models' inputs do not change.
+   */
+  siteFeatures?: Record<string, number>;
 }
 
 /** A sample whose label is known. */
