@@ -23,6 +23,7 @@ import type { Structure } from '../structure/structure';
 import { ELEMENT_SYMBOLS, atomicNumber } from './elements';
 import { FormatError } from './errors';
 import { DEFAULT_MAX_POINTS } from './volumetric';
+import { GrowableFloat32 } from './grow-buffer';
 import { FloatScanner, parseFortranNumber, parseIntToken } from './numbers';
 import { toText, tokens } from './text';
 import { gunzipCapped, isGzip, sniffGzipStream, DEFAULT_MAX_DECOMPRESSED_BYTES } from './gzip';
@@ -38,6 +39,8 @@ export interface CubeOptions {
   fileName?: string;
   quantity?: CubeQuantity;
   maxPoints?: number;
+  /** Refuse structures with more atoms than this (default 10^7, a bound against garbage counts). */
+  maxAtoms?: number;
   maxDecompressedBytes?: number;
 }
 
@@ -68,9 +71,11 @@ interface CubeHeader {
 }
 
 /**
- * Streaming cube reader: `push` decompressed byte chunks, then `finish`. The header is read line by line; values go
- * one z row at a time straight to their x-fastest place, so the only large allocation is the grid itself (bounded by
- * `maxPoints`, and by the bytes left when `totalBytes` is known).
+ * Streaming cube reader: `push` decompressed byte chunks, then `finish`. The header is read line by line. When
+ * `totalBytes` is known (plain input: the bytes are there), the grid is allocated once and values go one z row at a
+ * time straight to their x-fastest place. When it is not (gzip input), the grid grows in file order as rows arrive
+ * (./grow-buffer.ts) and is reordered at the end, so a small gzip declaring a huge grid costs nothing until the data
+ * proves it exists (peak 2x the grid at the end, for gzip input only). Both bounded by `maxPoints`.
  */
 export class CubeParser {
   private readonly fileName?: string;
@@ -78,6 +83,8 @@ export class CubeParser {
   private pending = '';
   private header?: CubeHeader;
   private data?: Float32Array;
+  /** Rows in file order (z fastest), when the grid grows as data arrives. */
+  private grown?: GrowableFloat32;
   private row?: Float32Array;
   private scanner?: FloatScanner;
   private rowsDone = 0;
@@ -115,10 +122,12 @@ export class CubeParser {
       });
     }
     const q = this.opts.quantity ?? 'potential';
+    const data = this.data ?? zFastestToXFastest(this.grown!.finish(), h.dims);
+    this.grown = undefined;
     return {
       comments: h.comments,
       structure: { comment: h.comments[0].trim(), lattice: h.lattice, species: h.species, positions: h.positions },
-      grid: { dims: h.dims, lattice: h.lattice, data: this.data! },
+      grid: { dims: h.dims, lattice: h.lattice, data },
       originAngstrom: h.origin,
       units: unitsOf(q),
       angstromInFile: h.angstrom,
@@ -179,7 +188,8 @@ export class CubeParser {
     if (!need(3, 'NATOMS and origin')) return;
     const [natomsRaw] = this.nums(2, 4, 'NATOMS and the origin (4 numbers)');
     const natoms = Math.abs(natomsRaw);
-    if (natoms > 10_000_000) this.fail('too_large', 'too many atoms', 3, 'at most 10^7 atoms', String(natoms));
+    const maxAtoms = Math.min(this.opts.maxAtoms ?? 10_000_000, 10_000_000);
+    if (natoms > maxAtoms) this.fail('too_large', 'too many atoms', 3, `at most ${maxAtoms} atoms`, String(natoms));
     const headerLines = 6 + natoms + (natomsRaw < 0 ? 1 : 0);
     if (!need(headerLines, natoms > 0 ? `atom ${natoms}` : 'voxel axis 3')) return;
     const [, ox, oy, oz] = this.nums(2, 4, 'NATOMS and the origin (4 numbers)');
@@ -229,7 +239,8 @@ export class CubeParser {
     const q = this.opts.quantity ?? 'potential';
     this.factor = q === 'potential' ? HARTREE_TO_EV : q === 'density' ? 1 / BOHR_TO_ANGSTROM ** 3 : 1;
     this.header = { comments: [l[0], l[1]], dims, lattice, origin, species, positions, angstrom };
-    this.data = new Float32Array(n);
+    if (this.opts.totalBytes === undefined) this.grown = new GrowableFloat32(n);
+    else this.data = new Float32Array(n);
     this.row = new Float32Array(dims[2]);
     this.scanner = new FloatScanner(this.row, headerLines + 1, this.fileName);
   }
@@ -239,16 +250,21 @@ export class CubeParser {
     const [n1, n2, n3] = this.header!.dims;
     const rows = n1 * n2;
     const scanner = this.scanner!;
-    const data = this.data!;
+    const data = this.data;
     const row = this.row!;
     let p = start;
     while (this.rowsDone < rows) {
       p = scanner.feed(chunk, p, chunk.length, last);
       if (!scanner.full) return;
-      const i = Math.floor(this.rowsDone / n2);
-      const j = this.rowsDone % n2;
-      const base = i + n1 * j;
-      for (let k = 0; k < n3; k++) data[base + n1 * n2 * k] = row[k] * this.factor;
+      if (data) {
+        const i = Math.floor(this.rowsDone / n2);
+        const j = this.rowsDone % n2;
+        const base = i + n1 * j;
+        for (let k = 0; k < n3; k++) data[base + n1 * n2 * k] = row[k] * this.factor;
+      } else {
+        for (let k = 0; k < n3; k++) row[k] *= this.factor;
+        this.grown!.append(row);
+      }
       this.rowsDone++;
       scanner.count = 0;
     }
@@ -264,6 +280,20 @@ export class CubeParser {
       });
     }
   }
+}
+
+/** Values in the file's order (index k + n3 * (j + n2 * i), z fastest) to ours (i + n1 * (j + n2 * k), x fastest). */
+function zFastestToXFastest(src: Float32Array, dims: [number, number, number]): Float32Array {
+  const [n1, n2, n3] = dims;
+  const out = new Float32Array(src.length);
+  let f = 0;
+  for (let i = 0; i < n1; i++) {
+    for (let j = 0; j < n2; j++) {
+      const base = i + n1 * j;
+      for (let k = 0; k < n3; k++) out[base + n1 * n2 * k] = src[f++];
+    }
+  }
+  return out;
 }
 
 /** Read a cube file from bytes (plain or gzip) or text. */

@@ -6,8 +6,11 @@
 import { Gunzip } from 'fflate';
 import { FormatError } from './errors';
 
-/** Default cap on decompressed bytes: 16 GiB (a multi-GB LOCPOT.gz fits; a bomb does not). */
-export const DEFAULT_MAX_DECOMPRESSED_BYTES = 16 * 1024 ** 3;
+/**
+ * Default cap on decompressed bytes: 4 GiB (a 512^3 LOCPOT, the default grid bound, is ~2.4 GB of text; a bomb stops
+ * here). The server lowers it per file by the compression ratio (lib/server/limits.ts).
+ */
+export const DEFAULT_MAX_DECOMPRESSED_BYTES = 4 * 1024 ** 3;
 const SLICE = 16 * 1024;
 
 /** gzip magic 1f 8b. */

@@ -28,6 +28,8 @@ export interface PoscarOptions {
   species?: string[];
   /** Throw instead of inventing placeholder symbols when species are unknown. */
   requireSpecies?: boolean;
+  /** Refuse structures with more atoms than this (`too_large`, naming the counts line); at most MAX_ATOMS. */
+  maxAtoms?: number;
 }
 
 export type SpeciesSource = 'file' | 'caller' | 'comment' | 'placeholder';
@@ -58,19 +60,25 @@ function isNumberToken(t: string | undefined): boolean {
  * How many lines the POSCAR header at `start` spans (through the last position line), or `undefined` when `lines`
  * is too short to tell yet. Throws on a counts line that is not counts. Used by streaming readers.
  */
-export function poscarLineCount(lines: string[], start = 0, fileName?: string): number | undefined {
+export function poscarLineCount(
+  lines: string[],
+  start = 0,
+  fileName?: string,
+  maxAtoms = MAX_ATOMS,
+): number | undefined {
   if (lines.length < start + 6) return undefined;
   const first = tokens(lines[start + 5]);
   const countsIdx = isNumberToken(first[0]) ? start + 5 : start + 6;
   if (lines.length <= countsIdx) return undefined;
-  const natoms = parseCounts(lines[countsIdx], countsIdx, fileName).reduce((a, b) => a + b, 0);
+  const natoms = parseCounts(lines[countsIdx], countsIdx, fileName, maxAtoms).reduce((a, b) => a + b, 0);
   if (lines.length <= countsIdx + 1) return undefined;
   const sel = /^\s*[sS]/.test(lines[countsIdx + 1]);
   const modeIdx = countsIdx + (sel ? 2 : 1);
   return modeIdx + 1 + natoms - start;
 }
 
-function parseCounts(line: string, idx: number, fileName?: string): number[] {
+function parseCounts(line: string, idx: number, fileName?: string, maxAtoms = MAX_ATOMS): number[] {
+  const max = Math.min(maxAtoms, MAX_ATOMS);
   const t = tokens(line);
   if (t.length === 0) {
     throw new FormatError('bad_header', 'missing atom counts', {
@@ -91,11 +99,11 @@ function parseCounts(line: string, idx: number, fileName?: string): number[] {
     });
   }
   const total = counts.reduce((a, b) => a + b, 0);
-  if (total === 0 || total > MAX_ATOMS) {
+  if (total === 0 || total > max) {
     throw new FormatError(total === 0 ? 'bad_value' : 'too_large', `atom count ${total}`, {
       fileName,
       line: idx + 1,
-      expected: `between 1 and ${MAX_ATOMS} atoms`,
+      expected: `between 1 and ${max} atoms`,
       got: line.trim(),
     });
   }
@@ -187,7 +195,7 @@ export function parsePoscarLines(lines: string[], start = 0, opts: PoscarOptions
     i++;
   }
   const countsLine = lineAt(lines, i, 'atom counts', f);
-  const counts = parseCounts(countsLine, i, f);
+  const counts = parseCounts(countsLine, i, f, opts.maxAtoms);
   i++;
   if (symbols && symbols.length !== counts.length) {
     throw new FormatError('wrong_count', 'species and counts differ in length', {

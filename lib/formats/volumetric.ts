@@ -10,15 +10,17 @@
  *   LOCPOT: eV (ionic + Hartree (+ xc) potential). CHGCAR/CHG/AECCAR/PARCHG: rho * V_cell (electrons; divide by the cell
  *   volume in Angstrom^3 for e/A^3, see `chargeDensityPerA3`). ELFCAR: dimensionless.
  *
- * Reading is streaming: `VolumetricParser.push(chunk)` takes byte chunks of any size and fills a Float32Array allocated
- * once, after the grid header was checked against `maxPoints` and against the bytes that can still arrive (each value
- * needs at least 2 bytes). Peak memory: the grid(s) plus one chunk.
+ * Reading is streaming: `VolumetricParser.push(chunk)` takes byte chunks of any size. The grid header is checked
+ * against `maxPoints` and against the bytes that can still arrive (each value needs at least 2 bytes); the grid then
+ * grows as values arrive (./grow-buffer.ts), so a small gzip whose header declares a huge grid costs nothing until the
+ * data proves the grid exists. Peak memory: the grid(s) plus one chunk and one 4 MiB block.
  */
 import { cellVolume } from '../math/mat3';
 import type { Grid3D } from '../grid/grid3d';
 import type { Structure } from '../structure/structure';
 import { FormatError } from './errors';
 import { CappedGunzip, DEFAULT_MAX_DECOMPRESSED_BYTES, isGzip } from './gzip';
+import { GrowableFloat32 } from './grow-buffer';
 import { FloatScanner, parseIntToken } from './numbers';
 import type { PoscarOptions, SpeciesSource } from './poscar';
 import { parsePoscarLines, poscarLineCount, writePoscar } from './poscar';
@@ -26,8 +28,10 @@ import { latin1, tokens } from './text';
 
 export type VolumetricKind = 'LOCPOT' | 'CHGCAR' | 'CHG' | 'AECCAR' | 'PARCHG' | 'ELFCAR' | 'unknown';
 
-/** Default bound on grid points: 2^28 (1 GiB of float32 per grid). */
-export const DEFAULT_MAX_POINTS = 2 ** 28;
+/** Default bound on grid points: 512^3 = 2^27 (512 MiB of float32 per grid). */
+export const DEFAULT_MAX_POINTS = 512 ** 3;
+/** Values scanned into one block before the block is appended to the growing grid. */
+const BLOCK = 1 << 20;
 const MAX_HEADER_LINE = 4096;
 const MAX_TAIL_LINE = 1 << 20;
 
@@ -60,7 +64,7 @@ export function volumetricUnits(kind: VolumetricKind): string {
 export interface VolumetricOptions extends PoscarOptions {
   /** File kind; from `fileName` when absent. */
   kind?: VolumetricKind;
-  /** Refuse grids with more points than this before allocating (default 2^28). */
+  /** Refuse grids with more points than this before allocating (default 512^3). */
   maxPoints?: number;
   /** Exact number of (decompressed) bytes that will be pushed, when known: bounds the grid size. */
   totalBytes?: number;
@@ -109,6 +113,8 @@ export class VolumetricParser {
   private dims?: [number, number, number];
   private dimsLine = 0;
   private readonly grids: Float32Array[] = [];
+  /** The grid being read: values of finished blocks. */
+  private store?: GrowableFloat32;
   private scanner?: FloatScanner;
   private augmentation = false;
 
@@ -131,7 +137,7 @@ export class VolumetricParser {
           const s = this.scanner!;
           p = s.feed(chunk, p, end, false);
           this.line = s.line;
-          if (s.full && !s.pending) this.mode = 'lineEnd';
+          if (s.full && !s.pending && this.nextBlock()) this.mode = 'lineEnd';
           break;
         }
         case 'lineEnd':
@@ -226,7 +232,7 @@ export class VolumetricParser {
         });
       }
       this.headerLines.push(text);
-      const n = poscarLineCount(this.headerLines, 0, this.fileName);
+      const n = poscarLineCount(this.headerLines, 0, this.fileName, this.opts.maxAtoms);
       if (n !== undefined && this.headerLines.length >= n) {
         const r = parsePoscarLines(this.headerLines, 0, this.opts);
         this.structure = r.structure;
@@ -293,10 +299,33 @@ export class VolumetricParser {
         got: `${nx} ${ny} ${nz}`,
       });
     }
-    const data = new Float32Array(n);
-    this.grids.push(data);
-    this.scanner = new FloatScanner(data, this.line + 1, this.fileName);
+    this.store = new GrowableFloat32(n);
+    this.scanner = new FloatScanner(new Float32Array(Math.min(BLOCK, n)), this.line + 1, this.fileName);
     this.mode = 'data';
+  }
+
+  /**
+   * The scanner's block is full: append it to the grid. Returns true when the grid is complete (then it joins
+   * `grids`), else points the scanner at the next block.
+   */
+  private nextBlock(): boolean {
+    const s = this.scanner!;
+    const store = this.store!;
+    store.append(s.target, s.count);
+    s.count = 0;
+    if (store.length === store.capacity) {
+      this.grids.push(store.finish());
+      this.store = undefined;
+      return true;
+    }
+    const left = store.capacity - store.length;
+    if (left < s.target.length) s.target = s.target.subarray(0, left);
+    return false;
+  }
+
+  /** Values of the grid being read, so far. */
+  private valuesRead(): number {
+    return (this.store?.length ?? 0) + (this.scanner?.count ?? 0);
   }
 
   /** Call after the last chunk. Throws `unexpected_eof` when the file stopped early. */
@@ -304,7 +333,7 @@ export class VolumetricParser {
     if (this.mode === 'data' && this.scanner) {
       this.scanner.feed(new Uint8Array(0), 0, 0, true);
       this.line = this.scanner.line;
-      if (this.scanner.full) this.mode = 'tail';
+      if (this.scanner.full && this.nextBlock()) this.mode = 'tail';
     } else if (this.pendingLine !== '' && this.mode !== 'tail') {
       const text = this.pendingLine.endsWith('\r') ? this.pendingLine.slice(0, -1) : this.pendingLine;
       this.pendingLine = '';
@@ -319,11 +348,12 @@ export class VolumetricParser {
       });
     }
     if (this.mode === 'data') {
-      const s = this.scanner!;
-      throw new FormatError('unexpected_eof', `file ends after ${s.count} of ${s.target.length} values`, {
+      const got = this.valuesRead();
+      const want = this.store?.capacity ?? 0;
+      throw new FormatError('unexpected_eof', `file ends after ${got} of ${want} values`, {
         fileName: this.fileName,
         line: this.line,
-        expected: `${s.target.length} values for the ${this.dims.join('x')} grid (grid ${this.grids.length}), got ${s.count}`,
+        expected: `${want} values for the ${this.dims.join('x')} grid (grid ${this.grids.length + 1}), got ${got}`,
       });
     }
     this.opts.onProgress?.(this.offset, this.opts.totalBytes);

@@ -1,4 +1,5 @@
 import { db } from './db';
+import { jobConcurrency } from './limits';
 
 export type JobStatus = 'queued' | 'running' | 'done' | 'failed';
 
@@ -16,20 +17,78 @@ export interface JobView {
   error: string | null;
   result: unknown;
   datasetId: string | null;
+  /** For a queued job: 1 = next to run. */
+  position?: number;
   createdAt: string;
   updatedAt: string;
 }
 
+/**
+ * The queue of parse, extraction and training work in this process: at most `jobConcurrency()` (EPDI_JOB_CONCURRENCY)
+ * run at once, the rest wait in order, their rows 'queued'. Kept on globalThis so that Next.js' module copies share it.
+ */
+interface Waiter {
+  jobId: string;
+  start: () => void;
+}
+interface JobQueue {
+  running: number;
+  waiting: Waiter[];
+}
+const queueHolder = globalThis as unknown as { epdiJobQueue?: JobQueue };
+function queue(): JobQueue {
+  queueHolder.epdiJobQueue ??= { running: 0, waiting: [] };
+  return queueHolder.epdiJobQueue;
+}
+
+/** 1-based place of a job among those waiting in this process, or undefined when it is not waiting here. */
+export function queuePosition(jobId: string): number | undefined {
+  const i = queue().waiting.findIndex((w) => w.jobId === jobId);
+  return i < 0 ? undefined : i + 1;
+}
+
+/** Wait for a free slot (the job's row reads 'queued' meanwhile), then mark the job running. */
+async function acquireSlot(jobId: string): Promise<void> {
+  const q = queue();
+  if (q.running < jobConcurrency() && q.waiting.length === 0) {
+    q.running++;
+  } else {
+    await db.job.update({ where: { id: jobId }, data: { status: 'queued', message: 'queued' } }).catch(() => undefined);
+    await new Promise<void>((resolve) => q.waiting.push({ jobId, start: resolve }));
+  }
+  await db.job.update({ where: { id: jobId }, data: { status: 'running', message: '' } }).catch(() => undefined);
+}
+
+function releaseSlot(): void {
+  const q = queue();
+  const next = q.waiting.shift();
+  if (next) next.start(); // the slot passes on: running stays the same
+  else q.running = Math.max(0, q.running - 1);
+}
+
+/** Run `work` in one of the job queue's slots (parse, extract, train): waits, queued, while all slots are busy. */
+export async function withJobSlot<T>(jobId: string, work: () => Promise<T>): Promise<T> {
+  await acquireSlot(jobId);
+  try {
+    return await work();
+  } finally {
+    releaseSlot();
+  }
+}
+
 const PROGRESS_INTERVAL_MS = 250;
 
-/** Create a job row in state 'running' (or with a caller-chosen id, so a client can poll before the response). */
-export async function createJob(kind: string, opts: { id?: string; datasetId?: string; input?: unknown } = {}) {
+/** Create a job row, 'running' unless said otherwise (a caller-chosen id lets a client poll before the response). */
+export async function createJob(
+  kind: string,
+  opts: { id?: string; datasetId?: string; input?: unknown; status?: JobStatus } = {},
+) {
   return db.job.create({
     data: {
       id: opts.id,
       kind,
       datasetId: opts.datasetId,
-      status: 'running',
+      status: opts.status ?? 'running',
       inputJson: JSON.stringify(opts.input ?? {}),
     },
   });
@@ -75,19 +134,20 @@ export async function failJob(jobId: string, error: string): Promise<void> {
 }
 
 /**
- * Run `work` as a background job in this process: the row goes running -> done | failed. Returns the job id at once.
- * Jobs are in-process; a server that dies mid-job leaves the row 'running', which start-up recovery marks failed.
+ * Run `work` as a background job in this process: the row goes queued -> running -> done | failed, through the job
+ * queue (at most EPDI_JOB_CONCURRENCY at once). Returns the job id at once. Jobs are in-process; a server that dies
+ * mid-job leaves the row 'running' or 'queued', which start-up recovery marks failed (and re-queues extractions).
  */
 export async function startJob(
   kind: string,
   opts: { datasetId?: string; input?: unknown },
   work: (report: JobProgress) => Promise<unknown>,
 ): Promise<string> {
-  const job = await createJob(kind, opts);
+  const job = await createJob(kind, { ...opts, status: 'queued' });
   const { report, flush } = progressReporter(job.id);
   void (async () => {
     try {
-      const result = await work(report);
+      const result = await withJobSlot(job.id, () => work(report));
       await flush();
       await finishJob(job.id, result);
     } catch (err) {
@@ -110,9 +170,15 @@ export async function getJob(id: string): Promise<JobView | null> {
     error: job.error,
     result: job.resultJson ? JSON.parse(job.resultJson) : null,
     datasetId: job.datasetId,
+    ...(job.status === 'queued' ? { position: queuePosition(job.id) ?? (await queuedBefore(job.createdAt)) + 1 } : {}),
     createdAt: job.createdAt.toISOString(),
     updatedAt: job.updatedAt.toISOString(),
   };
+}
+
+/** Queued jobs created before `t` (a job queued in another process: its place is estimated from the table). */
+async function queuedBefore(t: Date): Promise<number> {
+  return db.job.count({ where: { status: 'queued', createdAt: { lt: t } } });
 }
 
 /** Jobs left running or queued by a previous process cannot finish: mark them failed. */

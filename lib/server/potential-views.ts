@@ -12,6 +12,7 @@ import type { GridHeader, SliceHeader } from '@/lib/view/slice';
 import { db } from './db';
 import { loadGrid } from './grid-store';
 import { HttpError } from './http';
+import { maxJsonValues, maxSlicePixels } from './limits';
 
 /**
  * Views of a surface's stored potential for the browser: slices parallel to the surface and a down-sampled grid for
@@ -155,8 +156,25 @@ function range(values: Float32Array): [number, number] {
 }
 
 /**
+ * Width and height of a slice of `pixels` along a and in proportion along b, scaled down together so that their
+ * product stays within `maxPixels` (EPDI_MAX_SLICE_PIXELS): a cell with |b| = 1000 |a| no longer asks for 256 x 256,000.
+ */
+export function slicePixels(aLength: number, bLength: number, pixels: number, maxPixels = maxSlicePixels()): [number, number] {
+  const ratio = bLength / aLength;
+  let width = pixels;
+  let height = Math.max(1, Math.round(pixels * ratio));
+  if (!Number.isFinite(height) || width * height > maxPixels) {
+    const scale = Math.sqrt(maxPixels / (pixels * pixels * (Number.isFinite(ratio) ? ratio : maxPixels)));
+    width = Math.max(1, Math.min(pixels, Math.floor(pixels * scale)));
+    height = Math.max(1, Math.min(Math.floor(maxPixels / width), Math.round(width * ratio) || 1));
+  }
+  return [width, height];
+}
+
+/**
  * The potential in the plane at `heightA` above the top X layer over one whole cell (see SliceHeader for the layout):
  * origin = normal * (topXHeightA + heightA), u = a, v = b; tricubic (Catmull-Rom) sampling via sliceParallelPlane.
+ * At most EPDI_MAX_SLICE_PIXELS values (`slicePixels`).
  */
 export function potentialSlice(
   p: SurfacePotential,
@@ -164,8 +182,7 @@ export function potentialSlice(
   pixels: number,
 ): { header: SliceHeader; values: Float32Array } {
   const [a, b] = p.grid.lattice;
-  const width = pixels;
-  const height = Math.max(1, Math.round((pixels * norm(b)) / norm(a)));
+  const [width, height] = slicePixels(norm(a), norm(b), pixels);
   const planeHeightA = p.topXHeightA + heightA;
   const origin: Vec3 = [p.normal[0] * planeHeightA, p.normal[1] * planeHeightA, p.normal[2] * planeHeightA];
   const values = sliceParallelPlane(p.grid, origin, a, b, width, height);
@@ -216,9 +233,22 @@ export function downsampledPotential(p: SurfacePotential, max: number): { header
   };
 }
 
-/** Answer with the binary body (lib/view/binary-body.ts) or, for format=json, plain JSON with `values` as an array. */
+/**
+ * Answer with the binary body (lib/view/binary-body.ts) or, for format=json, plain JSON with `values` as an array
+ * (at most EPDI_MAX_JSON_VALUES values: JSON costs ~5x the bytes and far more time; 413 beyond, pointing to binary).
+ */
 export function floatResponse(header: object, values: Float32Array, format: 'binary' | 'json'): Response {
-  if (format === 'json') return Response.json({ ...header, values: Array.from(values) });
+  if (format === 'json') {
+    const max = maxJsonValues();
+    if (values.length > max) {
+      throw new HttpError(
+        413,
+        'too_many_values',
+        `${values.length} values exceed the ${max} a JSON answer may hold: ask for format=binary or fewer pixels`,
+      );
+    }
+    return Response.json({ ...header, values: Array.from(values) });
+  }
   return new Response(new Uint8Array(packFloat32Body(header, values)), {
     headers: { 'content-type': 'application/octet-stream', 'cache-control': 'no-cache' },
   });

@@ -4,7 +4,8 @@ import type { Grid3D } from '@/lib/grid/grid3d';
 import path from 'node:path';
 import { db } from '../db';
 import { startExtraction } from '../extraction';
-import { createJob, failJob, finishJob, progressReporter } from '../jobs';
+import { createJob, failJob, finishJob, progressReporter, withJobSlot } from '../jobs';
+import { surfacesNeedingExtraction } from '../requeue';
 import { groupIntoSurfaces } from './bundle';
 import { maxFileBytes, UPLOAD_TEMP_MARKER, uploadTempRoot } from './config';
 import { UploadError } from './errors';
@@ -43,14 +44,17 @@ export async function importUpload(
     report(0, 'receiving files');
     const { files, fields } = await receiveMultipart(body, contentType, dir, maxFileBytes());
     const fallbackName = (fields.surface ?? '').trim();
-    const { parsed, skipped } = await understandFiles(files, fallbackName, report);
+    // Parsing takes one of the job queue's slots (lib/server/jobs.ts): the job reads 'queued' while it waits.
+    const { parsed, skipped } = await withJobSlot(job.id, () => understandFiles(files, fallbackName, report));
     report(0.9, 'storing');
     const surfaces = await storeSurfaces(datasetId, parsed);
     // Hand the parsed grids to the extraction job and drop ours, so a large grid is held once, not twice.
     const grids = new Map<string, Grid3D>();
+    // An unchanged surface whose extraction never finished (a crash, a failed job) is extracted again.
+    const unextracted = await surfacesNeedingExtraction(surfaces.filter((s) => s.unchanged).map((s) => s.id));
     surfaces.forEach((s, k) => {
       const grid = parsed[k].potential?.grid;
-      if (!s.unchanged && grid) grids.set(s.id, grid);
+      if ((!s.unchanged || unextracted.has(s.id)) && grid) grids.set(s.id, grid);
     });
     parsed.length = 0;
     const extractJobId = grids.size ? await startExtraction(datasetId, [...grids.keys()], grids) : null;

@@ -1,12 +1,10 @@
 import { createReadStream } from 'node:fs';
-import { open } from 'node:fs/promises';
+import { open, stat } from 'node:fs/promises';
 import { Readable, pipeline } from 'node:stream';
 import { createGunzip } from 'node:zlib';
 import { isGzip } from '@/lib/formats/gzip';
+import { inflateCapFor } from '../limits';
 import { UploadError } from './errors';
-
-/** Most bytes a gzip-compressed upload may inflate to (a gzip bomb stops here with a 413). */
-export const MAX_INFLATED_BYTES = 64 * 1024 ** 3;
 
 export interface OpenedFile {
   chunks: AsyncIterable<Uint8Array>;
@@ -17,13 +15,16 @@ export interface OpenedFile {
 
 /**
  * The file's bytes as a stream, inflated with Node's zlib when it is gzip (about twice as fast as the isomorphic
- * inflater in lib/formats and without its buffering), with a cap on the inflated size (`maxInflatedBytes`).
+ * inflater in lib/formats and without its buffering), with a cap on the inflated size (`maxInflatedBytes`; by default
+ * lib/server/limits.ts `inflateCapFor` the file's size: EPDI_MAX_INFLATE_RATIO times it, at most
+ * EPDI_MAX_INFLATED_BYTES), so a gzip bomb stops with a 413 after a bounded amount of work.
  *
  * Nothing is read before the caller iterates: the byte count is taken inside the iteration, never by a 'data'
  * listener, which would start the file flowing at once and drop every chunk read before the consumer arrives (a
  * parser loaded with a dynamic import arrives late).
  */
-export async function openMaybeGzip(tempPath: string, name: string, maxInflatedBytes = MAX_INFLATED_BYTES): Promise<OpenedFile> {
+export async function openMaybeGzip(tempPath: string, name: string, maxInflatedBytes?: number): Promise<OpenedFile> {
+  const cap = maxInflatedBytes ?? inflateCapFor((await stat(tempPath)).size);
   const head = new Uint8Array(2);
   const handle = await open(tempPath, 'r');
   try {
@@ -46,11 +47,15 @@ export async function openMaybeGzip(tempPath: string, name: string, maxInflatedB
     let total = 0;
     for await (const chunk of gunzip as AsyncIterable<Buffer>) {
       total += chunk.length;
-      if (total > maxInflatedBytes) {
+      if (total > cap) {
         source.destroy();
-        throw new UploadError(413, 'gzip_too_large', `${name} inflates to more than ${maxInflatedBytes} bytes`, {
-          file: name,
-        });
+        gunzip.destroy();
+        throw new UploadError(
+          413,
+          'gzip_too_large',
+          `${name} inflates to more than ${cap} bytes (limits: EPDI_MAX_INFLATE_RATIO times the compressed size, at most EPDI_MAX_INFLATED_BYTES)`,
+          { file: name },
+        );
       }
       yield chunk;
     }

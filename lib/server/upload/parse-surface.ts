@@ -9,7 +9,8 @@ import type { BundleFile, SurfaceBundle } from './bundle';
 import { UploadError } from './errors';
 import { openMaybeGzip } from './open-file';
 import { parseLabelFiles } from './parse-labels';
-import { asUploadError, readOutcar, readSmall, readStructure, readVasprun } from './read-file';
+import { readerLimits } from '../limits';
+import { asUploadError, readJsonFile, readOutcar, readStructure, readVasprun } from './read-file';
 import type { ReceivedFile } from './receive';
 
 export { asUploadError } from './read-file';
@@ -84,7 +85,7 @@ async function readPotential(
             progress(sourceBytesRead() / size);
           }
         })(),
-        { fileName: file.path, totalBytes: gzip ? undefined : size },
+        { fileName: file.path, totalBytes: gzip ? undefined : size, ...readerLimits() },
       );
       return { grid: cube.grid, unit: 'eV', structure: cube.structure };
     }
@@ -92,6 +93,7 @@ async function readPotential(
       fileName: file.path,
       totalBytes: gzip ? undefined : size,
       maxGrids: 1,
+      ...readerLimits(),
       onProgress: () => progress(sourceBytesRead() / size),
     });
     if (data.kind !== 'LOCPOT' && data.kind !== 'unknown') {
@@ -106,15 +108,7 @@ async function readPotential(
 }
 
 async function readMeta(file: ReceivedFile): Promise<SurfaceMeta> {
-  const text = new TextDecoder().decode(await readSmall(file, 1 << 20));
-  let json: unknown;
-  try {
-    json = JSON.parse(text);
-  } catch (err) {
-    throw new UploadError(422, 'bad_json', `${file.path}: ${err instanceof Error ? err.message : 'invalid JSON'}`, {
-      file: file.path,
-    });
-  }
+  const json = await readJsonFile(file); // size, depth and string checks (issue 15)
   const parsed = surfaceMetaSchema.safeParse(json);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];

@@ -5,6 +5,8 @@ import { parsePoscar } from '@/lib/formats/poscar';
 import { parseOutcarStream, requireFinalEnergy, type OutcarSummary } from '@/lib/formats/outcar';
 import { parseVasprunStream, type VasprunSummary } from '@/lib/formats/vasprun';
 import { gunzipCapped, isGzip } from '@/lib/formats/gzip';
+import { checkJsonValue, HttpError } from '../http';
+import { MAX_META_JSON_BYTES, maxAtoms } from '../limits';
 import { UploadError } from './errors';
 import { openMaybeGzip } from './open-file';
 import type { ReceivedFile } from './receive';
@@ -47,10 +49,34 @@ export async function readSmall(file: ReceivedFile, maxBytes = 64 * 1024 ** 2): 
 export async function readStructure(file: ReceivedFile): Promise<Structure> {
   const bytes = await readSmall(file);
   try {
-    return parsePoscar(bytes, { fileName: file.path }).structure;
+    return parsePoscar(bytes, { fileName: file.path, maxAtoms: maxAtoms() }).structure;
   } catch (err) {
     throw asUploadError(err, file.path);
   }
+}
+
+/**
+ * A small JSON file (meta.json): at most MAX_META_JSON_BYTES, nested at most EPDI_MAX_JSON_DEPTH deep, no lone
+ * surrogates (JSON.stringify of a document nested 5,000 deep overflows the stack when it is stored). 422 naming the
+ * file otherwise.
+ */
+export async function readJsonFile(file: ReceivedFile): Promise<unknown> {
+  const bytes = await readSmall(file, MAX_META_JSON_BYTES);
+  let json: unknown;
+  try {
+    json = JSON.parse(new TextDecoder().decode(bytes));
+  } catch (err) {
+    throw new UploadError(422, 'bad_json', `${file.path}: ${err instanceof Error ? err.message : 'invalid JSON'}`, {
+      file: file.path,
+    });
+  }
+  try {
+    checkJsonValue(json, file.path);
+  } catch (err) {
+    if (err instanceof HttpError) throw new UploadError(422, err.code, err.message, { file: file.path });
+    throw err;
+  }
+  return json;
 }
 
 /** An OUTCAR (plain or gzip) streamed through the scanner. */

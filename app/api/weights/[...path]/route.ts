@@ -1,4 +1,4 @@
-import { errorResponse, HttpError } from '@/lib/server/http';
+import { decodeSegment, errorResponse, HttpError } from '@/lib/server/http';
 import { fileResponse, resolveInside, weightsDir } from '@/lib/server/weights';
 import { existsSync } from 'node:fs';
 
@@ -9,8 +9,8 @@ export async function GET(_req: Request, { params }: { params: Promise<{ path: s
   try {
     const { path: segments } = await params;
     const root = weightsDir();
-    if (!existsSync(root)) throw new HttpError(404, 'no_weights', `weights directory ${root} does not exist (set EPDI_WEIGHTS_DIR)`);
-    return await fileResponse(await resolveInside(root, segments.map((s) => decodeURIComponent(s))));
+    if (!existsSync(root)) throw new HttpError(404, 'no_weights', 'the weights directory does not exist (set EPDI_WEIGHTS_DIR)');
+    return await fileResponse(await resolveInside(root, segments.map(decodeSegment)));
   } catch (err) {
     return errorResponse(err);
   }
