@@ -1,8 +1,9 @@
 'use client';
 
 import { useMemo, useState } from 'react';
+import { formatFixed, formatMeV } from '@/lib/view/format';
 
-/** One row of the barrier table (one hop); energies in eV. */
+/** One row of the barrier table (one hop); energies in eV (shown: E in eV, barriers and sigmas in meV). */
 export interface BarrierRow {
   key: string;
   surface: string;
@@ -17,8 +18,12 @@ export interface BarrierRow {
   eToEv: number;
   forwardEv: number;
   backwardEv: number;
+  /** Sigma of the forward barrier, eV. */
   sigmaEv: number | null;
+  sigmaBackwardEv: number | null;
   source: string;
+  /** Why this hop should not be read as a transition (lib/view hopFlag), null when fine. */
+  flag: string | null;
   nebBarrierEv: number | null;
   errorEv: number | null;
 }
@@ -32,22 +37,24 @@ type SortKey =
   | 'forwardEv'
   | 'backwardEv'
   | 'sigmaEv'
+  | 'sigmaBackwardEv'
   | 'source'
   | 'nebBarrierEv'
   | 'errorEv';
 
 const COLUMNS: { key: SortKey; label: string; numeric: boolean }[] = [
   { key: 'surface', label: 'Surface', numeric: false },
-  { key: 'hop', label: 'Hop', numeric: false },
+  { key: 'hop', label: 'Hop (A → S → B)', numeric: false },
   { key: 'eFromEv', label: 'E_A (eV)', numeric: true },
   { key: 'eSaddleEv', label: 'E_S (eV)', numeric: true },
   { key: 'eToEv', label: 'E_B (eV)', numeric: true },
-  { key: 'forwardEv', label: 'Forward (eV)', numeric: true },
-  { key: 'backwardEv', label: 'Backward (eV)', numeric: true },
-  { key: 'sigmaEv', label: 'σ (eV)', numeric: true },
+  { key: 'forwardEv', label: 'Forward (meV)', numeric: true },
+  { key: 'sigmaEv', label: 'σ forward (meV)', numeric: true },
+  { key: 'backwardEv', label: 'Backward (meV)', numeric: true },
+  { key: 'sigmaBackwardEv', label: 'σ backward (meV)', numeric: true },
   { key: 'source', label: 'Source', numeric: false },
-  { key: 'nebBarrierEv', label: 'NEB (eV)', numeric: true },
-  { key: 'errorEv', label: 'Error (eV)', numeric: true },
+  { key: 'nebBarrierEv', label: 'NEB forward (meV)', numeric: true },
+  { key: 'errorEv', label: 'Error vs NEB (meV)', numeric: true },
 ];
 
 const PRISTINE = '(pristine)';
@@ -86,7 +93,8 @@ export function BarrierTable({
       .filter((r) => (!host || r.host === host) && (!dopant || (r.dopant ?? PRISTINE) === dopant))
       .sort(missingLast);
   }, [rows, host, dopant, sort]);
-  const fmt = (v: number | null) => (v === null ? '—' : v.toFixed(3));
+  const ev = (v: number | null) => formatFixed(v, 3);
+  const mev = (v: number | null) => formatMeV(v);
 
   return (
     <div>
@@ -175,18 +183,28 @@ export function BarrierTable({
                     {r.hop}
                   </button>
                   <span className="ml-1 text-xs text-slate-500">
-                    {r.fromSite}→{r.saddleSite}→{r.toSite}
+                    {r.fromSite} → {r.saddleSite} → {r.toSite}
                   </span>
+                  {r.flag && (
+                    <span
+                      className="ml-1 rounded bg-amber-100 px-1 text-xs text-amber-800"
+                      title={r.flag}
+                      aria-label={`flagged: ${r.flag}`}
+                    >
+                      flagged
+                    </span>
+                  )}
                 </td>
-                <td className="px-2 py-1 text-right font-mono">{fmt(r.eFromEv)}</td>
-                <td className="px-2 py-1 text-right font-mono">{fmt(r.eSaddleEv)}</td>
-                <td className="px-2 py-1 text-right font-mono">{fmt(r.eToEv)}</td>
-                <td className="px-2 py-1 text-right font-mono">{fmt(r.forwardEv)}</td>
-                <td className="px-2 py-1 text-right font-mono">{fmt(r.backwardEv)}</td>
-                <td className="px-2 py-1 text-right font-mono">{fmt(r.sigmaEv)}</td>
+                <td className="px-2 py-1 text-right font-mono">{ev(r.eFromEv)}</td>
+                <td className="px-2 py-1 text-right font-mono">{ev(r.eSaddleEv)}</td>
+                <td className="px-2 py-1 text-right font-mono">{ev(r.eToEv)}</td>
+                <td className="px-2 py-1 text-right font-mono">{mev(r.forwardEv)}</td>
+                <td className="px-2 py-1 text-right font-mono">{mev(r.sigmaEv)}</td>
+                <td className="px-2 py-1 text-right font-mono">{mev(r.backwardEv)}</td>
+                <td className="px-2 py-1 text-right font-mono">{mev(r.sigmaBackwardEv)}</td>
                 <td className="px-2 py-1">{r.source}</td>
-                <td className="px-2 py-1 text-right font-mono">{fmt(r.nebBarrierEv)}</td>
-                <td className="px-2 py-1 text-right font-mono">{fmt(r.errorEv)}</td>
+                <td className="px-2 py-1 text-right font-mono">{mev(r.nebBarrierEv)}</td>
+                <td className="px-2 py-1 text-right font-mono">{mev(r.errorEv)}</td>
               </tr>
             ))}
           </tbody>

@@ -1,4 +1,5 @@
 import type { LevelCorrelation } from '@/lib/server/level-correlation';
+import { formatFixed, formatSigned, formatSignificant } from '@/lib/view/format';
 
 /** Surface mean minimum E_b against the host acceptor level: a table and the least-squares line. */
 export function LevelTrend({ data }: { data: LevelCorrelation }) {
@@ -15,7 +16,7 @@ export function LevelTrend({ data }: { data: LevelCorrelation }) {
         <thead className="bg-slate-100 text-left text-slate-600">
           <tr>
             <th className="px-3 py-2">Surface</th>
-            <th className="px-3 py-2">Acceptor level (eV)</th>
+            <th className="px-3 py-2">Acceptor level vs vacuum (eV)</th>
             <th className="px-3 py-2">Mean E_b of minima (eV)</th>
             <th className="px-3 py-2">Minima</th>
           </tr>
@@ -24,8 +25,8 @@ export function LevelTrend({ data }: { data: LevelCorrelation }) {
           {data.surfaces.map((s) => (
             <tr key={s.surfaceId} className="border-t border-slate-100">
               <td className="px-3 py-1">{s.surface}</td>
-              <td className="px-3 py-1 font-mono">{s.acceptorLevelEv.toFixed(3)}</td>
-              <td className="px-3 py-1 font-mono">{s.meanMinimumEv.toFixed(3)}</td>
+              <td className="px-3 py-1 font-mono">{formatFixed(s.acceptorLevelEv, 3)}</td>
+              <td className="px-3 py-1 font-mono">{formatFixed(s.meanMinimumEv, 3)}</td>
               <td className="px-3 py-1">{s.minima}</td>
             </tr>
           ))}
@@ -33,7 +34,7 @@ export function LevelTrend({ data }: { data: LevelCorrelation }) {
       </table>
       <p className="text-sm text-slate-700">
         {data.fit
-          ? `Mean E_b ≈ ${data.fit.slope.toFixed(3)} × acceptor level ${data.fit.intercept >= 0 ? '+' : '−'} ${Math.abs(data.fit.intercept).toFixed(3)} eV over ${data.fit.n} surfaces, Pearson r = ${data.fit.pearsonR.toFixed(3)}.`
+          ? `Mean E_b (eV) ≈ ${formatSignificant(data.fit.slope, 3)} × acceptor level (eV) ${formatSigned(data.fit.intercept, 3).replace(/^([+-])/, '$1 ')} eV over ${data.fit.n} surfaces, Pearson r = ${formatFixed(data.fit.pearsonR, 2)}.`
           : 'A line needs at least 3 surfaces with levels and labelled minima.'}
       </p>
     </div>

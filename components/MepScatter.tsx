@@ -11,81 +11,171 @@ import {
   XAxis,
   YAxis,
 } from 'recharts';
+import { linearFit, type LinearFit } from '@/lib/epdi/correlation';
 import type { MepCorrelation } from '@/lib/server/mep-correlation';
+import { formatFixed, formatSigned, formatSignificant } from '@/lib/view/format';
+import { seriesStyle, surfaceDisplayName } from '@/lib/view/palette';
+import { axisScale } from '@/lib/view/ticks';
+import { MEP_AXIS_TITLE, POTENTIAL_SYMBOL } from '@/lib/view/units';
 
-const COLOURS = ['#4f46e5', '#dc2626', '#059669', '#d97706', '#7c3aed', '#0891b2', '#be185d'];
+type Point = MepCorrelation['points'][number];
 
-/** MEP vs DFT binding energy per host family with each family's least-squares line and Pearson r. */
-export function MepScatter({ hosts }: { hosts: MepCorrelation[] }) {
+/** One surface's points, style and least-squares line (null with fewer than 3 points). */
+interface SurfaceSeries {
+  surface: string;
+  label: string;
+  points: Point[];
+  fit: LinearFit | null;
+  colour: string;
+  shape: ReturnType<typeof seriesStyle>['shape'];
+  dash: string | undefined;
+}
+
+/** Groups the host families' points by surface (pristine and each dopant apart), styles and fits each. */
+function bySurface(
+  hosts: MepCorrelation[],
+  surfaces: { name: string; host: string | null; dopant: string | null }[],
+): SurfaceSeries[] {
+  const groups = new Map<string, Point[]>();
+  for (const h of hosts) for (const p of h.points) groups.set(p.surface, [...(groups.get(p.surface) ?? []), p]);
+  const meta = new Map(surfaces.map((s) => [s.name, s]));
+  return [...groups.keys()]
+    .sort((a, b) => a.localeCompare(b, 'en', { numeric: true }))
+    .map((name, i) => {
+      const points = groups.get(name)!;
+      const m = meta.get(name);
+      const host = m?.host ?? hosts.find((h) => h.points.some((p) => p.surface === name))?.host ?? null;
+      const style = seriesStyle(i);
+      return {
+        surface: name,
+        label: surfaceDisplayName(name, host, m?.dopant ?? null),
+        points,
+        fit: linearFit(
+          points.map((p) => p.mepV),
+          points.map((p) => p.eBindingEv),
+        ),
+        colour: style.colour,
+        shape: style.shape,
+        dash: style.dash,
+      };
+    });
+}
+
+function PointTooltip({ active, payload }: { active?: boolean; payload?: readonly { payload?: unknown }[] }) {
+  const p = active ? (payload?.[0]?.payload as (Point & { label?: string }) | undefined) : undefined;
+  if (!p || p.siteId === undefined) return null;
+  return (
+    <div className="rounded border border-slate-300 bg-white px-2 py-1 text-xs shadow">
+      <div className="font-semibold">
+        {p.label ?? p.surface} · {p.kind}
+      </div>
+      <div>
+        MEP {POTENTIAL_SYMBOL} = {formatFixed(p.mepV, 3)} eV
+      </div>
+      <div>E_b (DFT) = {formatFixed(p.eBindingEv, 3)} eV</div>
+    </div>
+  );
+}
+
+/**
+ * MEP against the DFT binding energy, one series per surface (pristine and each doped surface apart, colour-blind-safe
+ * colours and shapes), each surface's least-squares line over its own MEP range and its Pearson r.
+ */
+export function MepScatter({
+  hosts,
+  surfaces = [],
+}: {
+  hosts: MepCorrelation[];
+  surfaces?: { name: string; host: string | null; dopant: string | null }[];
+}) {
   if (hosts.every((h) => h.points.length === 0)) {
     return <p className="text-sm text-slate-600">No labelled sites with an MEP yet.</p>;
   }
-  const lines = hosts
-    .filter((h) => h.fit)
-    .map((h) => {
-      const xs = h.points.map((p) => p.mepV);
-      const lo = Math.min(...xs);
-      const hi = Math.max(...xs);
-      return {
-        host: h.host,
-        data: [lo, hi].map((x) => ({ mepV: x, eBindingEv: h.fit!.slope * x + h.fit!.intercept })),
-      };
-    });
+  const series = bySurface(hosts, surfaces);
+  const all = series.flatMap((s) => s.points);
+  const x = axisScale(
+    all.map((p) => p.mepV),
+    6,
+  );
+  const y = axisScale(
+    all.map((p) => p.eBindingEv),
+    6,
+  );
   return (
     <figure aria-label="MEP versus binding energy" className="space-y-2">
-      <div className="h-80 w-full">
+      <div className="h-96 w-full">
         <ResponsiveContainer>
           <ComposedChart margin={{ top: 10, right: 20, bottom: 30, left: 10 }}>
             <CartesianGrid strokeDasharray="3 3" />
             <XAxis
               type="number"
               dataKey="mepV"
-              domain={['auto', 'auto']}
-              name="MEP (V)"
-              label={{ value: 'MEP (V, vacuum-aligned)', position: 'bottom', offset: 10 }}
-              tickFormatter={(v: number) => v.toFixed(2)}
+              domain={x.domain}
+              ticks={x.ticks}
+              tickFormatter={x.format}
+              name={`MEP ${POTENTIAL_SYMBOL}`}
+              unit=" eV"
+              label={{ value: MEP_AXIS_TITLE, position: 'bottom', offset: 10 }}
             />
             <YAxis
               type="number"
               dataKey="eBindingEv"
-              domain={['auto', 'auto']}
-              name="E_b (eV)"
-              width={70}
-              label={{ value: 'E_b (eV)', angle: -90, position: 'insideLeft', offset: -5 }}
-              tickFormatter={(v: number) => v.toFixed(2)}
+              domain={y.domain}
+              ticks={y.ticks}
+              tickFormatter={y.format}
+              name="E_b"
+              unit=" eV"
+              width={80}
+              label={{ value: 'E_b, DFT (eV)', angle: -90, position: 'insideLeft', offset: -2 }}
             />
-            <Tooltip formatter={(v) => (typeof v === 'number' ? v.toFixed(3) : String(v))} />
+            <Tooltip content={<PointTooltip />} />
             <Legend verticalAlign="top" />
-            {hosts.map((h, i) => (
-              <Scatter key={h.host} name={h.host} data={h.points} fill={COLOURS[i % COLOURS.length]} />
-            ))}
-            {lines.map((l) => (
-              <Line
-                key={`fit-${l.host}`}
-                data={l.data}
-                dataKey="eBindingEv"
-                stroke={COLOURS[hosts.findIndex((h) => h.host === l.host) % COLOURS.length]}
-                dot={false}
-                legendType="none"
+            {series.map((s) => (
+              <Scatter
+                key={s.surface}
+                name={s.label}
+                data={s.points.map((p) => ({ ...p, label: s.label }))}
+                fill={s.colour}
+                shape={s.shape}
                 isAnimationActive={false}
               />
             ))}
+            {series
+              .filter((s) => s.fit)
+              .map((s) => {
+                const xs = s.points.map((p) => p.mepV);
+                const data = [Math.min(...xs), Math.max(...xs)].map((v) => ({
+                  mepV: v,
+                  eBindingEv: s.fit!.slope * v + s.fit!.intercept,
+                }));
+                return (
+                  <Line
+                    key={`fit-${s.surface}`}
+                    data={data}
+                    dataKey="eBindingEv"
+                    stroke={s.colour}
+                    strokeDasharray={s.dash}
+                    dot={false}
+                    legendType="none"
+                    tooltipType="none"
+                    isAnimationActive={false}
+                  />
+                );
+              })}
           </ComposedChart>
         </ResponsiveContainer>
       </div>
       <figcaption className="text-xs text-slate-600">
-        {hosts.map((h) =>
-          h.fit ? (
-            <span key={h.host} className="mr-4">
-              {h.host}: r = {h.fit.pearsonR.toFixed(3)}, E_b = {h.fit.slope.toFixed(3)}·MEP{' '}
-              {h.fit.intercept >= 0 ? '+' : '−'} {Math.abs(h.fit.intercept).toFixed(3)} eV (n = {h.fit.n})
-            </span>
-          ) : (
-            <span key={h.host} className="mr-4">
-              {h.host}: {h.points.length} point(s), too few for a fit
-            </span>
-          ),
-        )}
+        <ul className="flex flex-wrap gap-x-4 gap-y-0.5">
+          {series.map((s) => (
+            <li key={s.surface}>
+              <span className="mr-1 inline-block h-2 w-2 rounded-full" style={{ background: s.colour }} />
+              {s.fit
+                ? `${s.label}: r = ${formatFixed(s.fit.pearsonR, 2)}, E_b = ${formatSignificant(s.fit.slope, 3)} × MEP ${formatSigned(s.fit.intercept, 3).replace(/^([+-])/, '$1 ')} eV (n = ${s.fit.n})`
+                : `${s.label}: ${s.points.length} point${s.points.length === 1 ? '' : 's'}, too few for a line (3 needed)`}
+            </li>
+          ))}
+        </ul>
       </figcaption>
     </figure>
   );

@@ -1,27 +1,32 @@
 import Link from 'next/link';
 import { notFound } from 'next/navigation';
-import { getDataset, listSurfaces } from '@/lib/server/datasets';
 import { UploadPanel } from '@/components/UploadPanel';
 import { DeleteDatasetButton } from '@/components/DeleteDatasetButton';
 import { MepScatter } from '@/components/MepScatter';
-import { mepCorrelation } from '@/lib/server/mep-correlation';
-import { levelCorrelation } from '@/lib/server/level-correlation';
 import { LevelTrend } from '@/components/LevelTrend';
 import { describeMuLi } from '@/lib/pipeline/mu-li';
-import { datasetMuLi } from '@/lib/server/profiles';
+import { cachedDatasetPage } from '@/lib/server/profiles-cache';
+import { formatFixed } from '@/lib/view/format';
+import { POTENTIAL_NOTE } from '@/lib/view/units';
+
+/** A host level, or which meta.json key would give it. */
+function level(value: number | null, key: string) {
+  if (value !== null) return formatFixed(value, 2);
+  return (
+    <span title={`Add "${key}" (eV, on the potential file's scale) to the surface's meta.json, or upload the host OUTCAR`}>
+      — <span className="font-sans text-xs text-slate-500">add meta.json {key}</span>
+    </span>
+  );
+}
 
 export const dynamic = 'force-dynamic';
 
 export default async function DatasetPage({ params }: { params: Promise<{ id: string }> }) {
   const { id } = await params;
-  const dataset = await getDataset(id);
-  if (!dataset) notFound();
-  const [surfaces, correlation, levels, muLi] = await Promise.all([
-    listSurfaces(id),
-    mepCorrelation(id),
-    levelCorrelation(id),
-    datasetMuLi(id),
-  ]);
+  // Cached per dataset version (lib/server/profiles-cache.ts): recomputed only when the dataset changed.
+  const data = await cachedDatasetPage(id);
+  if (!data) notFound();
+  const { dataset, surfaces, correlation, levels, muLi } = data;
   const s = dataset.settings;
   return (
     <div className="space-y-8">
@@ -100,8 +105,8 @@ export default async function DatasetPage({ params }: { params: Promise<{ id: st
                   <td className="px-3 py-2">{row.siteCount}</td>
                   <td className="px-3 py-2">{row.labelCount}</td>
                   <td className="px-3 py-2">{row.nebCount}</td>
-                  <td className="px-3 py-2 font-mono">{row.fermiLevelEv?.toFixed(2) ?? '—'}</td>
-                  <td className="px-3 py-2 font-mono">{row.acceptorLevelEv?.toFixed(2) ?? '—'}</td>
+                  <td className="px-3 py-2 font-mono">{level(row.fermiLevelEv, 'E_fermi_eV')}</td>
+                  <td className="px-3 py-2 font-mono">{level(row.acceptorLevelEv, 'lowest_unoccupied_eV')}</td>
                 </tr>
               ))}
             </tbody>
@@ -115,9 +120,13 @@ export default async function DatasetPage({ params }: { params: Promise<{ id: st
         </h2>
         <p className="mb-2 max-w-3xl text-sm text-slate-600">
           The mean electrostatic potential around a site (a sphere of {s.mepRadiusA} Å at {s.heightA} Å above the top
-          chalcogen plane) against the DFT binding energy there, per host family: the paper&apos;s first finding.
+          chalcogen plane) against the DFT binding energy there, per surface (pristine and doped apart), each with its
+          least-squares line: the paper&apos;s first finding. {POTENTIAL_NOTE}
         </p>
-        <MepScatter hosts={correlation} />
+        <MepScatter
+          hosts={correlation}
+          surfaces={surfaces.map((r) => ({ name: r.name, host: r.host, dopant: r.dopant }))}
+        />
       </section>
 
       <section aria-labelledby="level-heading">

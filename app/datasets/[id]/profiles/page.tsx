@@ -3,14 +3,16 @@ import { notFound } from 'next/navigation';
 import { describeReference } from '@/lib/profile';
 import { HttpError } from '@/lib/server/http';
 import { describeMuLi } from '@/lib/pipeline/mu-li';
-import { assembleProfiles, modelChoices, type DatasetProfiles } from '@/lib/server/profiles';
+import { modelChoices, type DatasetProfiles } from '@/lib/server/profiles';
+import { cachedProfiles } from '@/lib/server/profiles-cache';
 import { DopingSummary } from '@/components/DopingSummary';
 import { MuLiSwitch } from '@/components/MuLiSwitch';
 import { ProfilesExplorer } from '@/components/ProfilesExplorer';
+import { formatFixed, formatMeV, siteDisplayName } from '@/lib/view/format';
 
 export const dynamic = 'force-dynamic';
 
-const fmt = (v: number | null | undefined, d = 3) => (v === null || v === undefined ? '—' : v.toFixed(d));
+const fmt = (v: number | null | undefined, d = 3) => formatFixed(v, d);
 
 export default async function ProfilesPage({
   params,
@@ -24,7 +26,7 @@ export default async function ProfilesPage({
   const model = typeof modelParam === 'string' && modelParam.trim() ? modelParam.trim() : undefined;
   let result: DatasetProfiles;
   try {
-    result = await assembleProfiles(id, { model });
+    result = await cachedProfiles(id, { model });
   } catch (err) {
     if (err instanceof HttpError && err.status === 404) notFound();
     throw err;
@@ -119,7 +121,15 @@ export default async function ProfilesPage({
         <h2 id="hops-heading" className="text-lg font-semibold">
           Hops
         </h2>
-        <ProfilesExplorer hops={hops} />
+        <ProfilesExplorer
+          hops={hops}
+          surfaces={result.surfaces.map((s) => ({
+            id: s.id,
+            name: s.name,
+            percolation: s.percolation ? { bottleneckHop: s.percolation.bottleneckHop } : null,
+          }))}
+          doping={result.doping.map((d) => ({ dopedSurface: d.dopedSurface, deltaEv: d.deltaEv }))}
+        />
       </section>
 
       <section aria-labelledby="surfaces-heading" className="space-y-2">
@@ -133,7 +143,7 @@ export default async function ProfilesPage({
               <th className="px-3 py-2">Host</th>
               <th className="px-3 py-2">Dopant</th>
               <th className="px-3 py-2 text-right">Hops</th>
-              <th className="px-3 py-2 text-right">Percolating barrier (eV)</th>
+              <th className="px-3 py-2 text-right">Percolating barrier (meV)</th>
               <th className="px-3 py-2">Ground site · bottleneck hop</th>
             </tr>
           </thead>
@@ -149,7 +159,7 @@ export default async function ProfilesPage({
                     <span className="text-xs text-slate-500"> (+{s.incomplete.length} incomplete)</span>
                   )}
                 </td>
-                <td className="px-3 py-2 text-right font-mono">{fmt(s.percolation?.barrierEv)}</td>
+                <td className="px-3 py-2 text-right font-mono">{formatMeV(s.percolation?.barrierEv)}</td>
                 <td className="px-3 py-2 text-xs text-slate-600">
                   {s.percolation
                     ? `${s.percolation.groundSite} · ${s.percolation.bottleneckHop}`
@@ -183,17 +193,17 @@ export default async function ProfilesPage({
                 <th className="px-3 py-2">Saddle</th>
                 <th className="px-3 py-2 text-right">Predicted E_b (eV)</th>
                 <th className="px-3 py-2 text-right">σ (eV)</th>
-                <th className="px-3 py-2 text-right">Expected barrier change (eV)</th>
+                <th className="px-3 py-2 text-right">Expected barrier change (meV)</th>
               </tr>
             </thead>
             <tbody>
               {nextSaddles.map((n) => (
                 <tr key={`${n.surface}/${n.symmetryGroup}`} className="border-t border-slate-100">
                   <td className="px-3 py-2">{n.surface}</td>
-                  <td className="px-3 py-2">{n.site}</td>
+                  <td className="px-3 py-2">{siteDisplayName(n.siteName, n.site)}</td>
                   <td className="px-3 py-2 text-right font-mono">{fmt(n.meanEv)}</td>
                   <td className="px-3 py-2 text-right font-mono">{fmt(n.sigmaEv)}</td>
-                  <td className="px-3 py-2 text-right font-mono">{fmt(n.expectedChangeEv, 4)}</td>
+                  <td className="px-3 py-2 text-right font-mono">{formatMeV(n.expectedChangeEv, 1)}</td>
                 </tr>
               ))}
             </tbody>
@@ -214,9 +224,9 @@ export default async function ProfilesPage({
             NEB comparison
           </h2>
           <p>
-            {result.nebSummary.hops} hops, {result.nebSummary.points} images: profile MAE {fmt(result.nebSummary.maeEv)}{' '}
-            eV, max error {fmt(result.nebSummary.maxAbsErrorEv)} eV, barrier MAE {fmt(result.nebSummary.barrierMaeEv)}{' '}
-            eV.
+            {result.nebSummary.hops} hops, {result.nebSummary.points} images: profile MAE{' '}
+            {formatMeV(result.nebSummary.maeEv)} meV, max error {formatMeV(result.nebSummary.maxAbsErrorEv)} meV, barrier
+            MAE {formatMeV(result.nebSummary.barrierMaeEv)} meV.
           </p>
         </section>
       )}
