@@ -3,6 +3,7 @@ import { randomUUID } from 'node:crypto';
 import { createGridRow, deleteGridChunks, writeGridChunks } from '../grid-store';
 import type { ParsedSurface } from './parse-surface';
 import { UploadError } from './errors';
+import { MAX_NAME_LENGTH } from '../limits';
 
 export interface StoredSurface {
   id: string;
@@ -32,6 +33,11 @@ export async function storeSurfaces(
 ): Promise<StoredSurface[]> {
   const names = new Set<string>();
   for (const s of surfaces) {
+    if (s.name.length > MAX_NAME_LENGTH) {
+      throw new UploadError(422, 'name_too_long', `surface name '${s.name.slice(0, 40)}...' is longer than ${MAX_NAME_LENGTH} characters`, {
+        file: s.sourceFiles[0]?.path,
+      });
+    }
     if (names.has(s.name)) {
       throw new UploadError(409, 'duplicate_surface', `two folders of this upload are both named '${s.name}'`, {
         file: s.sourceFiles[0]?.path,

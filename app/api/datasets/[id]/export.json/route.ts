@@ -1,6 +1,7 @@
 import { errorResponse } from '@/lib/server/http';
 import { profilesJsonExport } from '@/lib/server/profile-exports';
-import { assembleProfiles, parseProfilesQuery } from '@/lib/server/profiles';
+import { parseProfilesQuery } from '@/lib/server/profiles';
+import { cachedProfiles } from '@/lib/server/profiles-cache';
 
 /**
  * GET /api/datasets/[id]/export.json: the records of profiles/barriers/sites.csv plus provenance (settings, mu_Li
@@ -10,7 +11,7 @@ import { assembleProfiles, parseProfilesQuery } from '@/lib/server/profiles';
 export async function GET(req: Request, { params }: { params: Promise<{ id: string }> }): Promise<Response> {
   try {
     const { id } = await params;
-    const result = await assembleProfiles(id, parseProfilesQuery(new URL(req.url)));
+    const result = await cachedProfiles(id, parseProfilesQuery(new URL(req.url)));
     return Response.json(profilesJsonExport(result), {
       headers: { 'content-disposition': 'attachment; filename="export.json"', 'cache-control': 'no-store' },
     });

@@ -1,5 +1,6 @@
 import { errorResponse } from '@/lib/server/http';
-import { assembleProfiles, parseProfilesQuery } from '@/lib/server/profiles';
+import { parseProfilesQuery } from '@/lib/server/profiles';
+import { cachedProfiles } from '@/lib/server/profiles-cache';
 
 /**
  * Hop profiles, barriers (with their knots' sources), NEB comparisons, percolating barriers and doping effects of a
@@ -9,7 +10,7 @@ export async function GET(req: Request, { params }: { params: Promise<{ id: stri
   try {
     const { id } = await params;
     const query = parseProfilesQuery(new URL(req.url));
-    return Response.json({ profiles: await assembleProfiles(id, query) });
+    return Response.json({ profiles: await cachedProfiles(id, query) });
   } catch (err) {
     return errorResponse(err);
   }

@@ -2,9 +2,10 @@ import Link from 'next/link';
 import { notFound } from 'next/navigation';
 import { AddLabelsPanel } from '@/components/AddLabelsPanel';
 import { EpdiGallery } from '@/components/EpdiGallery';
+import { ExtractAgainButton } from '@/components/ExtractAgainButton';
 import { LabelMapping } from '@/components/LabelMapping';
 import { SurfaceViews } from '@/components/SurfaceViews';
-import { getSurfacePage } from '@/lib/server/surface-page';
+import { cachedSurfacePage } from '@/lib/server/profiles-cache';
 import { formatFixed, formatSigned } from '@/lib/view/format';
 import { POTENTIAL_NOTE } from '@/lib/view/units';
 
@@ -12,7 +13,7 @@ export const dynamic = 'force-dynamic';
 
 export default async function SurfacePage({ params }: { params: Promise<{ id: string; surfaceId: string }> }) {
   const { id, surfaceId } = await params;
-  const page = await getSurfacePage(id, surfaceId);
+  const page = await cachedSurfacePage(id, surfaceId);
   if (!page) notFound();
   const { dataset, surface, vacuum } = page;
   const unmatched = surface.unmatchedLabels as {
@@ -110,6 +111,7 @@ export default async function SurfacePage({ params }: { params: Promise<{ id: st
           )}
         />
         <AddLabelsPanel surfaceId={surface.id} />
+        {page.grid && <ExtractAgainButton surfaceId={surface.id} extracted={surface.extraction !== null} />}
       </section>
 
       {page.view && !page.viewProblem ? (

@@ -1,7 +1,8 @@
 import { csvStream } from '@/lib/profile';
 import { errorResponse, HttpError } from '@/lib/server/http';
 import { EXPORT_FILES, exportLines, exportSidecar, type ExportFile } from '@/lib/server/profile-exports';
-import { assembleProfiles, parseProfilesQuery } from '@/lib/server/profiles';
+import { parseProfilesQuery } from '@/lib/server/profiles';
+import { cachedProfiles } from '@/lib/server/profiles-cache';
 
 /**
  * GET /api/datasets/[id]/export/profiles.csv | barriers.csv | sites.csv, streamed as an attachment (plain RFC 4180,
@@ -26,7 +27,7 @@ export async function GET(
       );
     }
     const query = parseProfilesQuery(new URL(req.url));
-    const result = await assembleProfiles(id, query);
+    const result = await cachedProfiles(id, query);
     if (match[2] === 'json') {
       return Response.json(exportSidecar(result, name), {
         headers: { 'content-disposition': `attachment; filename="${name}.json"`, 'cache-control': 'no-store' },
