@@ -18,7 +18,6 @@ import {
   type SourceFile,
 } from '@/lib/pipeline';
 import type { Vec3 } from '@/lib/math/mat3';
-import type { Prisma } from '@prisma/client';
 import { db } from './db';
 import { HttpError } from './http';
 
@@ -141,46 +140,93 @@ const labelProvenanceSchema = z
   })
   .passthrough();
 
-const surfaceSelect = {
-  id: true,
-  name: true,
-  host: true,
-  phase: true,
-  dopant: true,
-  eSlabEv: true,
-  metaJson: true,
-  structureJson: true,
-  sourceFilesJson: true,
-  extractionJson: true,
-  sites: {
-    select: {
-      id: true,
-      name: true,
-      kind: true,
-      x: true,
-      y: true,
-      z: true,
-      fracX: true,
-      fracY: true,
-      symmetryGroup: true,
-      mepV: true,
-      dopantDistanceA: true,
-      labels: {
-        orderBy: [{ createdAt: 'desc' }, { id: 'desc' }],
-        take: 1,
-        select: { eBindingEv: true, eTotalEv: true, provenance: true },
+/**
+ * The dataset's surfaces with their sites, latest labels, hops and NEB runs. Flat reads through relation filters,
+ * grouped here: Prisma loads nested relations with an IN list of every parent id, which SQLite refuses past 32,766
+ * sites ("too many SQL variables").
+ */
+async function loadSurfaces(datasetId: string) {
+  const inDataset = { surface: { datasetId } };
+  const [surfaces, sites, labels, hops, nebRuns] = await Promise.all([
+    db.surface.findMany({
+      where: { datasetId },
+      orderBy: { name: 'asc' },
+      select: {
+        id: true,
+        name: true,
+        host: true,
+        phase: true,
+        dopant: true,
+        eSlabEv: true,
+        metaJson: true,
+        structureJson: true,
+        sourceFilesJson: true,
+        extractionJson: true,
       },
-    },
-  },
-  hops: { select: { id: true, name: true, fromSiteId: true, saddleSiteId: true, toSiteId: true, sSaddle: true } },
-  nebRuns: { orderBy: { name: 'asc' }, select: { name: true, imagesJson: true } },
-} satisfies Prisma.SurfaceSelect;
+    }),
+    db.site.findMany({
+      where: inDataset,
+      select: {
+        id: true,
+        surfaceId: true,
+        name: true,
+        kind: true,
+        x: true,
+        y: true,
+        z: true,
+        fracX: true,
+        fracY: true,
+        symmetryGroup: true,
+        mepV: true,
+        dopantDistanceA: true,
+      },
+    }),
+    db.label.findMany({
+      where: { site: inDataset },
+      orderBy: [{ createdAt: 'desc' }, { id: 'desc' }],
+      select: { siteId: true, eBindingEv: true, eTotalEv: true, provenance: true },
+    }),
+    db.hop.findMany({
+      where: inDataset,
+      select: {
+        id: true,
+        surfaceId: true,
+        name: true,
+        fromSiteId: true,
+        saddleSiteId: true,
+        toSiteId: true,
+        sSaddle: true,
+      },
+    }),
+    db.nebRun.findMany({
+      where: inDataset,
+      orderBy: { name: 'asc' },
+      select: { surfaceId: true, name: true, imagesJson: true },
+    }),
+  ]);
+  const latest = new Map<string, (typeof labels)[number]>();
+  for (const l of labels) if (!latest.has(l.siteId)) latest.set(l.siteId, l);
+  const group = <T extends { surfaceId: string }>(rows: T[]): Map<string, T[]> => {
+    const out = new Map<string, T[]>();
+    for (const r of rows) {
+      const list = out.get(r.surfaceId);
+      if (list) list.push(r);
+      else out.set(r.surfaceId, [r]);
+    }
+    return out;
+  };
+  const sitesOf = group(sites);
+  const hopsOf = group(hops);
+  const nebOf = group(nebRuns);
+  return surfaces.map((s) => ({
+    ...s,
+    sites: (sitesOf.get(s.id) ?? []).map((site) => ({ ...site, label: latest.get(site.id) ?? null })),
+    hops: hopsOf.get(s.id) ?? [],
+    nebRuns: nebOf.get(s.id) ?? [],
+  }));
+}
 
 type SurfaceRow = Awaited<ReturnType<typeof loadSurfaces>>[number];
-
-async function loadSurfaces(datasetId: string) {
-  return db.surface.findMany({ where: { datasetId }, orderBy: { name: 'asc' }, select: surfaceSelect });
-}
 
 /** A stored surface as the pipeline's input. */
 function pipelineSurface(
@@ -202,7 +248,7 @@ function pipelineSurface(
     muLiEv,
     lattice: (JSON.parse(row.structureJson) as { lattice: Vec3[] }).lattice,
     sites: row.sites.map((s) => {
-      const label = s.labels[0];
+      const label = s.label;
       const prov = label ? labelProvenanceSchema.safeParse(safeJson(label.provenance)) : null;
       const eBindingEv =
         label?.eBindingEv ??
