@@ -100,6 +100,37 @@ function fileFraction(group: UploadGroup, state: GroupState, index: number): num
   return Math.min(1, Math.max(0, (state.sentBytes - before) / size));
 }
 
+/** One line for the drop zone: how far the uploads of this session are, where the user just clicked or dropped. */
+function overallStatus(groups: UploadGroup[], states: Record<string, GroupState>): string | null {
+  if (groups.length === 0) return null;
+  let total = 0;
+  let sent = 0;
+  const count = { waiting: 0, sending: 0, processing: 0, done: 0, failed: 0 };
+  for (const g of groups) {
+    const st = states[g.key] ?? { phase: 'waiting' };
+    count[st.phase] += 1;
+    const size = g.files.reduce((n, f) => n + f.file.size, 0);
+    total += size;
+    sent += st.phase === 'sending' ? Math.min(size, st.sentBytes) : st.phase === 'waiting' ? 0 : size;
+  }
+  const busy = count.waiting + count.sending + count.processing;
+  const parts = [`${count.done} of ${groups.length} stored`];
+  if (count.failed) parts.push(`${count.failed} failed (see below)`);
+  if (busy) {
+    const working = groups.find((g) => {
+      const ph = (states[g.key] ?? { phase: 'waiting' }).phase;
+      return ph === 'sending' || ph === 'processing';
+    });
+    const st = working ? states[working.key] : undefined;
+    parts.push(
+      st?.phase === 'processing'
+        ? `${working!.label}: ${st.message} (${Math.round(st.progress * 100)} %)`
+        : `sending ${bytesLabel(sent)} of ${bytesLabel(total)} (${Math.round((100 * sent) / Math.max(1, total))} %)`,
+    );
+  }
+  return parts.join(' · ');
+}
+
 /** Drop files or folders; each surface folder is sent as its own atomic upload with per-file progress. */
 export function UploadPanel({ datasetId }: { datasetId: string }) {
   const router = useRouter();
@@ -108,6 +139,7 @@ export function UploadPanel({ datasetId }: { datasetId: string }) {
   const [dragging, setDragging] = useState(false);
   const fileInput = useRef<HTMLInputElement>(null);
   const folderInput = useRef<HTMLInputElement>(null);
+  const listRef = useRef<HTMLUListElement>(null);
 
   const upload = useCallback(
     async (list: UploadGroup[]) => {
@@ -126,6 +158,8 @@ export function UploadPanel({ datasetId }: { datasetId: string }) {
       const list = groupForUpload(picked);
       setGroups((prev) => [...prev.filter((p) => !list.some((g) => g.key === p.key)), ...list]);
       void upload(list);
+      // Bring the per-file progress into view (the panel sits at the bottom of the dataset page).
+      requestAnimationFrame(() => listRef.current?.scrollIntoView({ block: 'nearest', behavior: 'smooth' }));
     },
     [upload],
   );
@@ -172,6 +206,11 @@ export function UploadPanel({ datasetId }: { datasetId: string }) {
             Choose a folder
           </button>
         </div>
+        {groups.length > 0 && (
+          <p className="mt-3 text-xs text-slate-700" role="status" aria-label="Upload progress">
+            {overallStatus(groups, states)}
+          </p>
+        )}
         <input
           ref={fileInput}
           type="file"
@@ -198,7 +237,7 @@ export function UploadPanel({ datasetId }: { datasetId: string }) {
       </div>
 
       {groups.length > 0 && (
-        <ul className="space-y-3" aria-label="Uploads">
+        <ul ref={listRef} className="scroll-mb-4 space-y-3" aria-label="Uploads">
           {groups.map((g) => {
             const st = states[g.key] ?? { phase: 'waiting' };
             return (
