@@ -74,7 +74,11 @@ function vaspFiles(c: CalculationChoice, input: CampaignInput, potcars: Record<s
   const path = linearImages(c.from.position, c.to.position, host.lattice, n);
   let elements: string[] = [];
   path.forEach((li, i) => {
-    const s = slabWithLi(host, li, `${c.surface.name} ${c.hop} image ${String(i).padStart(2, '0')} (EPDI Lab campaign)`);
+    const s = slabWithLi(
+      host,
+      li,
+      `${c.surface.name} ${c.hop} image ${String(i).padStart(2, '0')} (EPDI Lab campaign)`,
+    );
     elements = poscarElements(s);
     files.set(`${String(i).padStart(2, '0')}/POSCAR`, campaignPoscar(s, true));
   });
@@ -101,7 +105,11 @@ function gpawFiles(c: CalculationChoice, input: CampaignInput): CalcFiles {
   }
   const n = GPAW_NEB_IMAGES;
   linearImages(c.from.position, c.to.position, host.lattice, n).forEach((li, i) => {
-    const s = slabWithLi(host, li, `${c.surface.name} ${c.hop} image ${String(i).padStart(2, '0')} (EPDI Lab campaign)`);
+    const s = slabWithLi(
+      host,
+      li,
+      `${c.surface.name} ${c.hop} image ${String(i).padStart(2, '0')} (EPDI Lab campaign)`,
+    );
     files.set(`${String(i).padStart(2, '0')}/POSCAR`, campaignPoscar(s, true));
   });
   files.set('calc.py', gpawNebScript(`${c.surface.name} ${c.hop}: climbing-image NEB`, ov, chalcogen, n));
@@ -178,7 +186,11 @@ export async function buildCampaign(
   }
   const settings: Record<string, unknown> =
     input.engine === 'vasp'
-      ? { vasp: { ...input.vasp, incarTemplate: input.vasp.incarTemplate ?? defaultIncarTemplate(input.vasp) }, potcars, slurm: input.slurm }
+      ? {
+          vasp: { ...input.vasp, incarTemplate: input.vasp.incarTemplate ?? defaultIncarTemplate(input.vasp) },
+          potcars,
+          slurm: input.slurm,
+        }
       : { gpaw: { overrides: input.gpaw.overrides, base: 'scripts/dft/calc.py STANDARD' }, slurm: input.slurm };
   const manifest: Manifest = {
     format: MANIFEST_FORMAT,

@@ -11,3 +11,4 @@ export * from './manifest';
 export * from './build';
 export * from './results';
 export * from './select';
+export * from './archive';

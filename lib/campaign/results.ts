@@ -14,14 +14,7 @@ import { inPlaneDistance } from './geometry';
 import { hashOf, type Manifest, type ManifestCalculation } from './manifest';
 
 export type ResultStatus =
-  | 'ready'
-  | 'not-run'
-  | 'running'
-  | 'failed'
-  | 'unconverged'
-  | 'inputs-changed'
-  | 'foreign'
-  | 'unreadable';
+  'ready' | 'not-run' | 'running' | 'failed' | 'unconverged' | 'inputs-changed' | 'foreign' | 'unreadable';
 
 export interface CalculationResult {
   id: string;
@@ -42,7 +35,11 @@ export const LABELS_HEADER = 'site,kind,x,y,z,E_total_eV,method,note';
 const text = (b: Uint8Array): string => new TextDecoder().decode(b);
 
 /** The DONE marker: `campaign <id>`, `calculation <id>`, `job ...`, `finished ...`, then sha256sum lines. */
-export function parseDoneMarker(t: string): { campaign: string | null; calculation: string | null; hashes: Record<string, string> } {
+export function parseDoneMarker(t: string): {
+  campaign: string | null;
+  calculation: string | null;
+  hashes: Record<string, string>;
+} {
   let campaign: string | null = null;
   let calculation: string | null = null;
   const hashes: Record<string, string> = {};
@@ -97,7 +94,11 @@ function relaxResult(m: Manifest, c: ManifestCalculation, get: Get): Calculation
     const summary = parseOutcar(outcar, { fileName: `${c.folder}/OUTCAR` });
     if (summary.energySigma0Ev === undefined) return result(c, 'failed', 'OUTCAR has no finished ionic step');
     if (!summary.reachedRequiredAccuracy)
-      return result(c, 'unconverged', `relaxation stopped after ${summary.ionicSteps} ionic steps without reaching EDIFFG`);
+      return result(
+        c,
+        'unconverged',
+        `relaxation stopped after ${summary.ionicSteps} ionic steps without reaching EDIFFG`,
+      );
     out.energyEv = summary.energySigma0Ev;
     out.files.push([`sites/${c.labelName}/CONTCAR`, contcar], [`sites/${c.labelName}/OUTCAR`, outcar]);
   } else {
@@ -108,7 +109,14 @@ function relaxResult(m: Manifest, c: ManifestCalculation, get: Get): Calculation
     if (info.converged !== true) return result(c, 'unconverged', `height scan: ${info.method ?? 'not converged'}`);
     out.energyEv = energyFile(energy, `${c.folder}/energy`);
     out.labelRows.push(
-      labelRow(c.labelName, c.site.kind, wrapInPlane(li, structure), out.energyEv, `campaign-gpaw-${info.method}`, c.id),
+      labelRow(
+        c.labelName,
+        c.site.kind,
+        wrapInPlane(li, structure),
+        out.energyEv,
+        `campaign-gpaw-${info.method}`,
+        c.id,
+      ),
     );
   }
   out.message = `E_total = ${out.energyEv.toFixed(4)} eV, Li at (${li.map((v) => v.toFixed(3)).join(', ')}) A`;
@@ -155,7 +163,9 @@ function nebResult(m: Manifest, c: ManifestCalculation, get: Get): CalculationRe
   const { li, s } = lis[top];
   const offA = inPlaneDistance(li, c.site.position, s.lattice);
   if (offA <= LABEL_MATCH_TOLERANCE_A) {
-    out.labelRows.push(labelRow(c.labelName, c.site.kind, wrapInPlane(li, s), energies[top], `campaign-${m.engine}-ci-neb-saddle`, c.id));
+    out.labelRows.push(
+      labelRow(c.labelName, c.site.kind, wrapInPlane(li, s), energies[top], `campaign-${m.engine}-ci-neb-saddle`, c.id),
+    );
   } else {
     out.notes.push(
       `the NEB's highest image lies ${offA.toFixed(2)} A from ${c.site.appId} (more than ${LABEL_MATCH_TOLERANCE_A} A): ` +
@@ -196,7 +206,8 @@ export async function assessResults(
     const failed = get('FAILED');
     if (!done) {
       if (failed) out.push(result(c, 'failed', text(failed).trim() || 'FAILED'));
-      else if (get('RUNNING')) out.push(result(c, 'running', 'started but not finished (still running, or the task was killed)'));
+      else if (get('RUNNING'))
+        out.push(result(c, 'running', 'started but not finished (still running, or the task was killed)'));
       else out.push(result(c, 'not-run', 'no DONE marker: not run yet'));
       continue;
     }
@@ -205,9 +216,13 @@ export async function assessResults(
       out.push(result(c, 'foreign', `DONE names campaign ${marker.campaign ?? '(none)'}, not ${manifest.id}; refused`));
       continue;
     }
-    const ran = Object.entries(c.inputs).filter(([p, h]) => marker.hashes[p] !== h).map(([p]) => p);
+    const ran = Object.entries(c.inputs)
+      .filter(([p, h]) => marker.hashes[p] !== h)
+      .map(([p]) => p);
     if (ran.length) {
-      out.push(result(c, 'inputs-changed', `the run used other inputs than the campaign's: ${ran.join(', ')}; refused`));
+      out.push(
+        result(c, 'inputs-changed', `the run used other inputs than the campaign's: ${ran.join(', ')}; refused`),
+      );
       continue;
     }
     try {

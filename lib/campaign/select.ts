@@ -77,7 +77,8 @@ export function selectNext(
   count: number,
   neb: boolean,
 ): { choices: CalculationChoice[]; selection: string } {
-  if (!Number.isInteger(count) || count < 1) throw new SelectionError(`--next expects a positive whole number, got ${count}`);
+  if (!Number.isInteger(count) || count < 1)
+    throw new SelectionError(`--next expects a positive whole number, got ${count}`);
   const ranked = surfaces
     .flatMap((surf) => surf.nextSaddles.map((n) => ({ surf, n })))
     .sort((a, b) => b.n.expectedChangeEv - a.n.expectedChangeEv);
@@ -128,13 +129,20 @@ export function selectByName(
     const surf = surfaces.find((s) => s.surface.name === surfName || s.surface.id === surfName);
     if (!surf) throw new SelectionError(`'${pick}': no surface ${surfName} in the dataset`);
     const hop = surf.hops.find((h) => h.appId === name);
-    if (hop) return nebChoice(surf, surf.sites.find((s) => s.id === hop.saddle)!, 'picked by hand');
+    if (hop)
+      return nebChoice(
+        surf,
+        surf.sites.find((s) => s.id === hop.saddle)!,
+        'picked by hand',
+      );
     const site =
       surf.sites.find((s) => s.name === name) ??
       surf.sites.find((s) => s.appId === name) ??
       surf.sites.find((s) => `app:${s.appId}` === name);
     if (!site) throw new SelectionError(`'${pick}': ${surfName} has no site or hop named ${name}`);
-    return neb && site.kind === 'bridge' ? nebChoice(surf, site, 'picked by hand') : relaxChoice(surf, site, 'picked by hand');
+    return neb && site.kind === 'bridge'
+      ? nebChoice(surf, site, 'picked by hand')
+      : relaxChoice(surf, site, 'picked by hand');
   });
   if (choices.length === 0) throw new SelectionError('no sites given');
   return { choices, selection: `${choices.length} calculations picked by hand` };

@@ -89,15 +89,12 @@ run_engine() {
  * submit.sh: `cd <campaign> && sbatch submit.sh`. Outside Slurm, `bash submit.sh <task index>` runs one task (for a
  * workstation or a test).
  */
-export function submitScript(
-  campaignId: string,
-  engine: Engine,
-  tasks: TaskEntry[],
-  o: SlurmOptions,
-): string {
+export function submitScript(campaignId: string, engine: Engine, tasks: TaskEntry[], o: SlurmOptions): string {
   if (tasks.length === 0) throw new Error('a campaign needs at least one calculation');
   const modules = o.modules.map((m) => `module load ${m}`).join('\n');
-  const table = tasks.map((t) => `  ${sq(`${t.folder}|${t.kind}|${t.lastImage === null ? '' : String(t.lastImage).padStart(2, '0')}`)}`).join('\n');
+  const table = tasks
+    .map((t) => `  ${sq(`${t.folder}|${t.kind}|${t.lastImage === null ? '' : String(t.lastImage).padStart(2, '0')}`)}`)
+    .join('\n');
   return `#!/bin/bash
 ${sbatchLines(o, tasks.length).join('\n')}
 #

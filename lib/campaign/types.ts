@@ -35,7 +35,15 @@ export interface CampaignSurface {
 /** One calculation chosen for the campaign, before its files are written. */
 export type CalculationChoice =
   | { kind: 'relax'; surface: CampaignSurface; site: NamedSite; why: string }
-  | { kind: 'neb'; surface: CampaignSurface; hop: string; from: NamedSite; saddle: NamedSite; to: NamedSite; why: string };
+  | {
+      kind: 'neb';
+      surface: CampaignSurface;
+      hop: string;
+      from: NamedSite;
+      saddle: NamedSite;
+      to: NamedSite;
+      why: string;
+    };
 
 /** Slurm resources and the commands each task runs (submit.sh). */
 export interface SlurmOptions {

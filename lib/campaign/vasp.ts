@@ -12,7 +12,9 @@ const GGA: Record<VaspOptions['functional'], string> = { PBE: 'PE', PBEsol: 'PS'
 const IVDW: Record<Exclude<VaspOptions['vdw'], 'none'>, number> = { D3: 11, D3BJ: 12 };
 
 /** The INCAR template made from the options; the user may edit it (in the app or with --incar FILE). */
-export function defaultIncarTemplate(o: Pick<VaspOptions, 'encutEv' | 'functional' | 'vdw' | 'dipoleCorrection'>): string {
+export function defaultIncarTemplate(
+  o: Pick<VaspOptions, 'encutEv' | 'functional' | 'vdw' | 'dipoleCorrection'>,
+): string {
   const lines = [
     'SYSTEM = EPDI Lab campaign',
     '# Electronic structure (edit to match the host runs of your dataset: labels must share settings)',
@@ -94,11 +96,7 @@ export function relaxTags(host: Structure, o: VaspOptions): IncarTag[] {
 
 /** Tags of a single point (NEB end points). */
 export function singlePointTags(host: Structure, o: VaspOptions): IncarTag[] {
-  return [
-    { key: 'IBRION', value: '-1' },
-    { key: 'NSW', value: '0' },
-    ...dipolTag(host, o),
-  ];
+  return [{ key: 'IBRION', value: '-1' }, { key: 'NSW', value: '0' }, ...dipolTag(host, o)];
 }
 
 /** Tags of a climbing-image NEB (VTST's LCLIMB; VASP's own optimiser IBRION = 3 with POTIM = 0 needs VTST's IOPT). */
