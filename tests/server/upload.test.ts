@@ -376,6 +376,12 @@ describe('bad input: a 4xx naming the file (and line), nothing stored', () => {
       { code: 'label_kind_mismatch', file: 'Bad5/labels.csv', line: 2 },
       /label 'wrong' is of kind H but the site it matches, T_M-\d+ \(0\.00 Å away\), is T_M/,
     ],
+    [
+      'a label far outside the cell (issue 15: 1e300 A wrapped to noise and matched a site at distance 0)',
+      (n: string): [string, string][] => [[`${n}/labels.csv`, `${head}\nhuge,T_M,1e300,-1e300,1e300,-190.1\n`]],
+      { code: 'position_outside_cell', file: 'Bad6/labels.csv', line: 2 },
+      /Bad6\/labels\.csv line 2: label 'huge': position .* outside the cell along a/,
+    ],
   ] as const)('rejects %s', async (_what, extra, error, message) => {
     const name = error.file.split('/')[0];
     const before = await rows();

@@ -1,6 +1,7 @@
 import type { Structure } from '@/lib/structure/structure';
 import { findSites, matchLabelsToSites, SurfaceError, type Site } from '@/lib/surface';
 import { LABEL_MATCH_TOLERANCE_A, labelFitsSite } from '@/lib/pipeline/labels';
+import { labelRangeIssues } from '@/lib/surface/label-range';
 import { UploadError } from './errors';
 import type { RawLabel } from './parse-surface';
 
@@ -25,6 +26,18 @@ function xyz(p: readonly number[]): string {
  */
 export function checkLabelsAgainstSites(labels: readonly RawLabel[], structure: Structure): void {
   if (labels.length === 0) return;
+  // Range first (issue 15): a label at 1e300 A wraps to noise and would match some site "at distance 0".
+  for (const label of labels) {
+    const issues = labelRangeIssues(label, structure.lattice);
+    if (issues.length > 0) {
+      throw new UploadError(
+        422,
+        issues[0].code,
+        `${where(label)}: label '${label.site}': ${issues.map((i) => i.message).join('; ')}`,
+        { file: label.file, line: label.line },
+      );
+    }
+  }
   let sites: Site[];
   try {
     sites = findSites(structure).sites;
