@@ -50,7 +50,10 @@ async function pages() {
     list.push([`${p}-train`, `/datasets/${d.id}/train`]);
     const { surfaces } = await json(`${base}/api/datasets/${d.id}/surfaces`);
     for (const s of surfaces)
-      list.push([`${p}-surface-${String(s.name).replace(/[^A-Za-z0-9_-]+/g, '_')}`, `/datasets/${d.id}/surfaces/${s.id}`]);
+      list.push([
+        `${p}-surface-${String(s.name).replace(/[^A-Za-z0-9_-]+/g, '_')}`,
+        `/datasets/${d.id}/surfaces/${s.id}`,
+      ]);
   }
   return list;
 }

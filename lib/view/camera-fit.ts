@@ -67,5 +67,9 @@ export function fitCamera(
     const z = dot(q, d);
     distance = Math.max(distance, z + Math.abs(dot(q, right)) / tanH, z + Math.abs(dot(q, upv)) / tanV);
   }
-  return { target, position: [target[0] + d[0] * distance, target[1] + d[1] * distance, target[2] + d[2] * distance], distance };
+  return {
+    target,
+    position: [target[0] + d[0] * distance, target[1] + d[1] * distance, target[2] + d[2] * distance],
+    distance,
+  };
 }

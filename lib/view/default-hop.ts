@@ -36,7 +36,9 @@ const ZERO_BARRIER_EV = 1e-6;
  * curve peaks at a minimum, so one barrier is zero and the other is a minimum-to-minimum difference), or a barrier is
  * zero.
  */
-export function hopFlag(hop: Pick<HopForChoice, 'barrierForwardEv' | 'barrierBackwardEv' | 'saddleIsMaximum'>): string | null {
+export function hopFlag(
+  hop: Pick<HopForChoice, 'barrierForwardEv' | 'barrierBackwardEv' | 'saddleIsMaximum'>,
+): string | null {
   if (!hop.saddleIsMaximum)
     return 'the saddle lies below an end point: not a transition state (check the saddle label or prediction); barriers are read from the curve';
   if (hop.barrierForwardEv < ZERO_BARRIER_EV || hop.barrierBackwardEv < ZERO_BARRIER_EV)
@@ -66,21 +68,24 @@ export function defaultHop(
   const bottleneckOf = (s: SurfaceForChoice): HopForChoice | undefined =>
     s.percolation ? hops.find((h) => h.surfaceId === s.id && h.hop === s.percolation!.bottleneckHop) : undefined;
   const lowestOn = (surfaceId: string): HopForChoice | undefined =>
-    hops
-      .filter((h) => h.surfaceId === surfaceId && ok(h))
-      .sort((a, b) => a.barrierForwardEv - b.barrierForwardEv)[0];
+    hops.filter((h) => h.surfaceId === surfaceId && ok(h)).sort((a, b) => a.barrierForwardEv - b.barrierForwardEv)[0];
 
   const candidates: { surface: SurfaceForChoice; why: string }[] = [];
   const strongest = [...doping].sort((a, b) => Math.abs(b.deltaEv) - Math.abs(a.deltaEv))[0];
   const doped = strongest && surfaces.find((s) => s.name === strongest.dopedSurface);
   if (doped) candidates.push({ surface: doped, why: `the largest doping effect (${doped.name})` });
   const firstPercolating = surfaces.find((s) => s.percolation && s !== doped);
-  if (firstPercolating) candidates.push({ surface: firstPercolating, why: `the first surface with a percolating path (${firstPercolating.name})` });
+  if (firstPercolating)
+    candidates.push({
+      surface: firstPercolating,
+      why: `the first surface with a percolating path (${firstPercolating.name})`,
+    });
   for (const c of candidates) {
     const b = bottleneckOf(c.surface);
     if (b && ok(b)) return { hopId: b.hopId, reason: `percolating bottleneck hop of ${c.why}` };
     const l = lowestOn(c.surface.id);
-    if (l) return { hopId: l.hopId, reason: `lowest unflagged forward barrier on ${c.why} (its bottleneck is flagged)` };
+    if (l)
+      return { hopId: l.hopId, reason: `lowest unflagged forward barrier on ${c.why} (its bottleneck is flagged)` };
   }
   const first = hops.find(ok);
   if (first) return { hopId: first.hopId, reason: 'the first hop that is not flagged' };

@@ -135,7 +135,10 @@ export function speciesColours(species: readonly string[], dopants: readonly str
 }
 
 /** The role of a species in a doped TMD slab, for legends. */
-export function speciesRole(symbol: string, dopants: readonly string[]): 'dopant' | 'host metal' | 'chalcogen' | 'adsorbate' {
+export function speciesRole(
+  symbol: string,
+  dopants: readonly string[],
+): 'dopant' | 'host metal' | 'chalcogen' | 'adsorbate' {
   if (dopants.includes(symbol)) return 'dopant';
   if (symbol === 'Li') return 'adsorbate';
   return NON_METALS.has(symbol) ? 'chalcogen' : 'host metal';

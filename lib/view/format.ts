@@ -41,7 +41,8 @@ export function formatWithSigma(
 ): string {
   const v = formatFixed(value, decimals);
   if (v === MISSING) return MISSING;
-  const s = sigma === null || sigma === undefined || !Number.isFinite(sigma) ? '' : ` ± ${formatFixed(sigma, decimals)}`;
+  const s =
+    sigma === null || sigma === undefined || !Number.isFinite(sigma) ? '' : ` ± ${formatFixed(sigma, decimals)}`;
   return `${v}${s}${unit ? ` ${unit}` : ''}`;
 }
 

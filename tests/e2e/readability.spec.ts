@@ -61,7 +61,8 @@ function expectEvenlySpaced(texts: string[], what: string): void {
   const v = texts.map((t) => Number(t.replace('−', '-')));
   expect(v.every(Number.isFinite), `${what}: ${texts.join(' | ')}`).toBe(true);
   const steps = v.slice(1).map((x, i) => x - v[i]);
-  for (const s of steps) expect(Math.abs(s - steps[0]), `${what}: ${texts.join(' | ')}`).toBeLessThan(1e-9 + 1e-6 * Math.abs(steps[0]));
+  for (const s of steps)
+    expect(Math.abs(s - steps[0]), `${what}: ${texts.join(' | ')}`).toBeLessThan(1e-9 + 1e-6 * Math.abs(steps[0]));
 }
 
 test.describe('readability (issue 17)', () => {

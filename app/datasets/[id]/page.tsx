@@ -13,7 +13,9 @@ import { POTENTIAL_NOTE } from '@/lib/view/units';
 function level(value: number | null, key: string) {
   if (value !== null) return formatFixed(value, 2);
   return (
-    <span title={`Add "${key}" (eV, on the potential file's scale) to the surface's meta.json, or upload the host OUTCAR`}>
+    <span
+      title={`Add "${key}" (eV, on the potential file's scale) to the surface's meta.json, or upload the host OUTCAR`}
+    >
       — <span className="font-sans text-xs text-slate-500">add meta.json {key}</span>
     </span>
   );
@@ -35,8 +37,8 @@ export default async function DatasetPage({ params }: { params: Promise<{ id: st
           <h1 className="text-2xl font-semibold">{dataset.name}</h1>
           {dataset.description && <p className="text-sm text-slate-600">{dataset.description}</p>}
           <p className="mt-1 text-xs text-slate-500">
-            μ<sub>Li</sub>: <span data-testid="mu-li">{describeMuLi(muLi.record)}</span> · Li height {s.heightA} Å · MEP radius{' '}
-            {s.mepRadiusA} Å · EPDI {s.windowA} Å, {s.pixels}×{s.pixels} px, {s.colormap}
+            μ<sub>Li</sub>: <span data-testid="mu-li">{describeMuLi(muLi.record)}</span> · Li height {s.heightA} Å · MEP
+            radius {s.mepRadiusA} Å · EPDI {s.windowA} Å, {s.pixels}×{s.pixels} px, {s.colormap}
           </p>
         </div>
         <DeleteDatasetButton datasetId={dataset.id} name={dataset.name} />

@@ -225,8 +225,8 @@ export default async function ProfilesPage({
           </h2>
           <p>
             {result.nebSummary.hops} hops, {result.nebSummary.points} images: profile MAE{' '}
-            {formatMeV(result.nebSummary.maeEv)} meV, max error {formatMeV(result.nebSummary.maxAbsErrorEv)} meV, barrier
-            MAE {formatMeV(result.nebSummary.barrierMaeEv)} meV.
+            {formatMeV(result.nebSummary.maeEv)} meV, max error {formatMeV(result.nebSummary.maxAbsErrorEv)} meV,
+            barrier MAE {formatMeV(result.nebSummary.barrierMaeEv)} meV.
           </p>
         </section>
       )}

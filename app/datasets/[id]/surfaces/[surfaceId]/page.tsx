@@ -47,16 +47,16 @@ export default async function SurfacePage({ params }: { params: Promise<{ id: st
           {fact('Dopant', surface.dopant ?? 'pristine')}
           {fact('Formula', <span className="font-mono">{page.formula}</span>)}
           {fact('Potential grid', page.grid ? `${page.grid.dims.join('×')} (${page.grid.sourceFile})` : 'none')}
-          {fact(
-            'Vacuum shift',
-            vacuum ? `${formatSigned(vacuum.shiftEv, 3)} eV (${vacuum.reference})` : '—',
-          )}
+          {fact('Vacuum shift', vacuum ? `${formatSigned(vacuum.shiftEv, 3)} eV (${vacuum.reference})` : '—')}
           {fact('Dipole step', vacuum ? `${formatFixed(vacuum.dipoleStepEv, 3)} eV` : '—')}
           {fact('Sites', [...counts].map(([k, n]) => `${n} ${k}`).join(', ') || 'none yet')}
           {fact('Labelled', `${labelled} of ${surface.sites.length}`)}
         </dl>
         <p className="text-xs text-slate-500">
-          E_slab {surface.eSlabEv !== null ? `${formatFixed(surface.eSlabEv, 4)} eV` : 'unknown (meta.json key E_slab_eV or a host OUTCAR)'}{' '}
+          E_slab{' '}
+          {surface.eSlabEv !== null
+            ? `${formatFixed(surface.eSlabEv, 4)} eV`
+            : 'unknown (meta.json key E_slab_eV or a host OUTCAR)'}{' '}
           · Li height {page.liHeightA} Å · EPDI window {page.windowA} Å
           {vacuum && ` · vacuum gap ${formatFixed(vacuum.gapWidthAngstrom, 1)} Å`}
           {page.settingsHash && ` · settings ${page.settingsHash}`}
