@@ -1,4 +1,5 @@
 import type { SiteView } from '@/lib/server/sites';
+import { formatFixed } from '@/lib/view/format';
 
 /**
  * The user's labels and the app's sites they landed on (name -> site id, kind, in-plane match distance, E_b), so
@@ -44,8 +45,8 @@ export function LabelMapping({ sites, problems }: { sites: SiteView[]; problems:
               </td>
               <td className="py-1 pr-3 font-mono">{s.name}</td>
               <td className="py-1 pr-3">{s.kind}</td>
-              <td className="py-1 pr-3">{s.matchDistanceA !== null ? s.matchDistanceA.toFixed(2) : '—'}</td>
-              <td className="py-1 pr-3">{s.eBindingEv !== null ? s.eBindingEv.toFixed(3) : '—'}</td>
+              <td className="py-1 pr-3">{formatFixed(s.matchDistanceA, 2)}</td>
+              <td className="py-1 pr-3">{formatFixed(s.eBindingEv, 3)}</td>
             </tr>
           ))}
         </tbody>

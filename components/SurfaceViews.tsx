@@ -90,10 +90,10 @@ export function SurfaceViews({ surfaceId, surfaceName, structure, sites, hops, l
             value={heightA}
             onChange={(e) => setHeightA(Number(e.target.value))}
             aria-label="Slice height above top X layer in Angstrom"
-            aria-valuetext={`${heightA.toFixed(2)} Å`}
+            aria-valuetext={`${formatFixed(heightA, 2)} Å`}
             className="w-64"
           />
-          <span className="w-16 tabular-nums">{heightA.toFixed(2)} Å</span>
+          <span className="w-16 tabular-nums">{formatFixed(heightA, 2)} Å</span>
         </label>
         <button
           type="button"
