@@ -44,6 +44,10 @@ export function errorResponse(err: unknown): Response {
     );
   }
   if (err instanceof SurfaceError) return json({ error: { code: err.code, message: err.message } }, 422);
+  // Request.formData() / .json() of a malformed body (undici): the client's mistake, not ours.
+  if (err instanceof TypeError && /Failed to parse body as FormData|Body is unusable|Unexpected end of form/i.test(err.message)) {
+    return json({ error: { code: 'bad_body', message: `the request body could not be read: ${err.message}` } }, 400);
+  }
   console.error(err);
   return json({ error: { code: 'internal', message: 'internal error' } }, 500);
 }

@@ -152,9 +152,11 @@ export async function startJob(
       await finishJob(job.id, result);
     } catch (err) {
       await flush();
-      await failJob(job.id, err instanceof Error ? err.message : String(err));
+      await failJob(job.id, err instanceof Error ? err.message : String(err)).catch((e: unknown) =>
+        console.error(`epdi: job ${job.id} failed and its row could not be updated:`, e),
+      );
     }
-  })();
+  })().catch((e: unknown) => console.error(`epdi: job ${job.id}: could not record its result:`, e));
   return job.id;
 }
 
