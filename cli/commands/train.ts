@@ -21,7 +21,8 @@ export async function run(args: CliArgs): Promise<number> {
   const [spec] = parseModels(stringOption(args, 'model') ?? 'descriptor-gp', []);
   const t0 = Date.now();
   const model = await fitModel(spec, train, {
-    imageSettings: { rangeEv: datasetRangeEv(samples) },
+    // The model's range from its own training inputs (stored with it, lib/ml/image.ts).
+    imageSettings: { rangeEv: datasetRangeEv(train) },
     seed: numberOption(args, 'seed', 1),
     backbones: provider,
     featureCache: new FeatureCache(),

@@ -2,7 +2,6 @@
  * EPDI potential images -> pictures. One fixed potential range per dataset maps eV to [0, 1] (never per image: the
  * absolute level carries the MEP signal); grey is replicated to 3 channels unless the sample brings its own `rgb`.
  */
-import { datasetValueRange } from '../epdi/range';
 import type { ImageSettings, Sample } from './types';
 
 /** The dataset range: min and max potential over the given samples' EPDIs (eV), padded by 2%. */
@@ -22,13 +21,12 @@ export function datasetRangeEv(samples: readonly Sample[]): [number, number] {
 }
 
 /**
- * The EPDI value range of a model, from its TRAINING inputs only (never a test surface's potential): the dataset's
- * one range function (../epdi/range.ts `datasetValueRange`, 1st-99th percentile of the pixels), as the app uses.
+ * The EPDI value range of a model from its TRAINING inputs only (never a test surface's potential): `datasetRangeEv`
+ * over the training samples. (The app's display range, lib/server/sites.ts, is the 1st-99th percentile of all sites;
+ * that clips the extreme potentials the models learn from, so the models keep the full range.)
  */
 export function trainingRangeEv(train: readonly Sample[]): [number, number] {
-  if (!train.some((s) => s.epdi.length)) return [0, 1];
-  const r = datasetValueRange(train.map((s) => s.epdi));
-  return [r.minEv, r.maxEv];
+  return datasetRangeEv(train);
 }
 
 /** Grey [0, 1] image of one sample, `Shape: [pixels, pixels]`. */

@@ -25,7 +25,7 @@ import { pairedAgainst, summariseModel, type ModelSummary, type PredictionRow } 
 export type NewSurfaceProtocol =
   | { kind: 'loso' }
   | { kind: 'dopant-out' }
-  | { kind: 'train-test'; train: string[]; test: string[] };
+  | { kind: 'train-test'; train: readonly string[]; test: readonly string[] };
 
 export interface NewSurfaceSplit {
   name: string;

@@ -1,7 +1,8 @@
 /**
  * The dataset's default model: every closed-form candidate, plain and anchored on the end minima, is evaluated on the
  * same paper splits (all minima + 33% of saddles in training); the one with the lowest held-out saddle MAE is fitted
- * on all labels and stored with its predictions. `npm run demo` runs this after seeding, so the demo opens with
+ * on all labels and stored with its predictions. The choice is made on its own splits (seed SELECTION_SEED), not on
+ * the seed-1 splits whose MAE the stored model reports, so the reported MAE is not the minimum of the candidates'. `npm run demo` runs this after seeding, so the demo opens with
  * predicted profiles for every hop.
  */
 import { parseEpdiBatch, samplesFromBatch } from '@/lib/ml/batch';
@@ -25,6 +26,8 @@ export const DEFAULT_CANDIDATES: ModelSpec[] = [
 
 const SELECTION = { kind: 'paper', fraction: 0.33, repeats: 10 } satisfies Protocol;
 const DEFAULT_SUFFIX = '(default: lowest held-out MAE)';
+/** Seed of the selection splits; the stored model's own comparison uses seed 1. */
+export const SELECTION_SEED = 1001;
 
 export async function trainDefaultModel(
   datasetId: string,
@@ -34,7 +37,7 @@ export async function trainDefaultModel(
   const samples = samplesFromBatch(batch);
   const saddles = samples.filter((s) => s.isSaddle && s.eBindingEv !== undefined).length;
   if (saddles < 3) return null;
-  const ctx = { imageSettings: { rangeEv: batch.header.rangeEv ?? datasetRangeEv(samples) }, seed: 1 };
+  const ctx = { imageSettings: { rangeEv: batch.header.rangeEv ?? datasetRangeEv(samples) }, seed: SELECTION_SEED };
   report(0.05, `choosing among ${DEFAULT_CANDIDATES.length} models on held-out saddles`);
   const table = await compareModels(DEFAULT_CANDIDATES, samples, SELECTION, ctx);
   const best = table.results.find((r) => r.model === table.best);
