@@ -178,9 +178,7 @@ export async function importCampaignResults(
 }
 
 /** Campaigns of a dataset (or all), newest first, for the campaigns page. */
-export async function listCampaigns(
-  datasetId?: string,
-): Promise<
+export async function listCampaigns(datasetId?: string): Promise<
   {
     id: string;
     dataset: { id: string; name: string };

@@ -6,6 +6,7 @@ import { describeMuLi } from '@/lib/pipeline/mu-li';
 import { modelChoices, type DatasetProfiles } from '@/lib/server/profiles';
 import { cachedProfiles } from '@/lib/server/profiles-cache';
 import { DopingSummary } from '@/components/DopingSummary';
+import { ExportCampaignButton } from '@/components/ExportCampaignButton';
 import { MuLiSwitch } from '@/components/MuLiSwitch';
 import { ProfilesExplorer } from '@/components/ProfilesExplorer';
 import { formatFixed, formatMeV, siteDisplayName } from '@/lib/view/format';
@@ -180,6 +181,7 @@ export default async function ProfilesPage({
           surface&apos;s percolating barrier, E|B(x) − B(mean)| over the prediction&apos;s N(mean, σ): an NEB on the
           first rows tells you most about long-range diffusion.
         </p>
+        <ExportCampaignButton datasetId={id} />
         {nextSaddles.length === 0 ? (
           <p className="text-sm text-slate-600">No predicted saddle with a σ: every saddle has DFT energies.</p>
         ) : (
