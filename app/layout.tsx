@@ -23,6 +23,11 @@ export default function RootLayout({ children }: Readonly<{ children: React.Reac
           </nav>
         </header>
         <main className="mx-auto max-w-6xl px-6 py-8">{children}</main>
+        <footer className="mx-auto max-w-6xl px-6 pb-6 text-xs text-slate-500">
+          Units: binding energies in eV on the dataset&apos;s μ<sub>Li</sub>; barriers and their σ in meV; potentials
+          and MEPs are −eφ (the electrostatic potential energy of an electron) in eV, zero in the vacuum above the
+          surface; lengths in Å.
+        </footer>
       </body>
     </html>
   );
