@@ -104,7 +104,7 @@ function multipartBody(parts: { name: string; filename?: string; data: Uint8Arra
 
 function surfaceParts(rng: Rng, fx: FuzzFixtures): { name: string; filename?: string; data: Uint8Array }[] {
   const tag = `Fz${rng.int(1e6)}`;
-  const parts = fx.surfaceFiles
+  const parts: { name: string; filename?: string; data: Uint8Array }[] = fx.surfaceFiles
     .filter(() => rng.chance(0.85))
     .map(([p, data]) => ({
       name: 'file',

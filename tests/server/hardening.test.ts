@@ -139,7 +139,7 @@ describe('finding 4: malformed requests answer 4xx with a reason', () => {
   it('/api/weights/%25 (a lone % once decoded by Next.js): 400, not a URIError', async () => {
     const { mkdirSync } = await import('node:fs');
     mkdirSync(process.env.EPDI_WEIGHTS_DIR!, { recursive: true });
-    const res = await weightsFile(new Request('http://x/api/weights/%25'), ctx({ path: ['%'] }));
+    const res = await weightsFile(new Request('http://x/api/weights/%25'), { params: Promise.resolve({ path: ['%'] }) });
     expect(res.status).toBe(400);
     expect((await res.json()).error.code).toBe('bad_path');
   });
@@ -215,7 +215,7 @@ describe('finding 7: names, paths and headers', () => {
   });
 
   it('a 404 of the weights route does not show the server folder', async () => {
-    const res = await weightsFile(new Request('http://x'), ctx({ path: ['nothing.json'] }));
+    const res = await weightsFile(new Request('http://x'), { params: Promise.resolve({ path: ['nothing.json'] }) });
     expect(res.status).toBe(404);
     const text = await res.text();
     expect(text).not.toContain(temp.dir);
@@ -228,7 +228,10 @@ describe('finding 7: names, paths and headers', () => {
   });
 
   it('sends CSP, X-Frame-Options, X-Content-Type-Options and Referrer-Policy on every path', async () => {
-    const config = (await import('../../next.config.js')).default as { headers: () => Promise<{ source: string; headers: { key: string; value: string }[] }[]> };
+    const { createRequire } = await import('node:module');
+    const config = createRequire(import.meta.url)('../../next.config.js') as {
+      headers: () => Promise<{ source: string; headers: { key: string; value: string }[] }[]>;
+    };
     const rules = await config.headers();
     expect(rules[0].source).toBe('/:path*');
     const h = Object.fromEntries(rules[0].headers.map((x) => [x.key, x.value]));
