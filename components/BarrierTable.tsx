@@ -86,6 +86,8 @@ export function BarrierTable({
   const dopants = useMemo(() => [...new Set(rows.map((r) => r.dopant ?? PRISTINE))].sort(), [rows]);
   const shown = useMemo(() => {
     const missingLast = (a: BarrierRow, b: BarrierRow) => {
+      // Flagged hops (not transitions, see the list below the table) go after the others in every order.
+      if ((a.flag === null) !== (b.flag === null)) return a.flag === null ? -1 : 1;
       if (a[sort.key] === null || b[sort.key] === null) return compare(a, b, sort.key);
       return sort.dir * compare(a, b, sort.key);
     };
@@ -130,7 +132,7 @@ export function BarrierTable({
           </select>
         </label>
         <span className="text-xs text-slate-500">
-          {shown.length} of {rows.length} hops
+          {shown.length} of {rows.length} hops; barriers and σ in meV; flagged hops last
         </span>
       </div>
       <div className="max-h-[28rem] overflow-auto rounded border border-slate-200">

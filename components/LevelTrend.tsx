@@ -34,7 +34,7 @@ export function LevelTrend({ data }: { data: LevelCorrelation }) {
       </table>
       <p className="text-sm text-slate-700">
         {data.fit
-          ? `Mean E_b (eV) ≈ ${formatSignificant(data.fit.slope, 3)} × acceptor level (eV) ${formatSigned(data.fit.intercept, 3).replace(/^([+-])/, '$1 ')} eV over ${data.fit.n} surfaces, Pearson r = ${formatFixed(data.fit.pearsonR, 2)}.`
+          ? `Mean E_b (eV) ≈ ${formatSignificant(data.fit.slope, 3)} × acceptor level (eV) ${formatSigned(data.fit.intercept, 3).replace(/^([+-])/, '$1 ')} eV over ${data.fit.n} surfaces, Pearson r = ${formatFixed(data.fit.pearsonR, 3)}.`
           : 'A line needs at least 3 surfaces with levels and labelled minima.'}
       </p>
     </div>

@@ -114,7 +114,6 @@ export function MepScatter({
               ticks={x.ticks}
               tickFormatter={x.format}
               name={`MEP ${POTENTIAL_SYMBOL}`}
-              unit=" eV"
               label={{ value: MEP_AXIS_TITLE, position: 'bottom', offset: 10 }}
             />
             <YAxis
@@ -124,7 +123,6 @@ export function MepScatter({
               ticks={y.ticks}
               tickFormatter={y.format}
               name="E_b"
-              unit=" eV"
               width={80}
               label={{ value: 'E_b, DFT (eV)', angle: -90, position: 'insideLeft', offset: -2 }}
             />

@@ -158,7 +158,6 @@ export function ProfileChart({ hop }: { hop: HopProfileView }) {
           <li key={i}>
             {['A', 'S', 'B'][i]} = {siteDisplayName(k.siteName, k.site)} ({k.kind}): E_b {formatFixed(k.energyEv, 3)}
             {k.sigmaEv !== null && ` ± ${formatFixed(k.sigmaEv, 3)}`} eV, {k.source}
-            {k.valueFromSite && ` (value of ${k.valueFromSite})`}
             {k.note && `, ${k.note}`}
           </li>
         ))}

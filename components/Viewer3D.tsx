@@ -51,7 +51,7 @@ const NO_VALUE = new THREE.Color(0x94a3b8);
 const DOPANT_RING = 0xd946ef;
 const ATOM_SCALE = 0.45;
 /** Camera elevation above the surface plane on load and on "Reset view", degrees. */
-const VIEW_ELEVATION_DEG = 55;
+const VIEW_ELEVATION_DEG = 60;
 const SITE_RADIUS = 0.28;
 
 interface Three {

@@ -42,6 +42,11 @@ async function json(url) {
 /** Every page of the app: [file name, path]. */
 async function pages() {
   const list = [['00-home', '/']];
+  // Top-level pages besides the home page, when this build has them.
+  for (const route of ['/campaigns']) {
+    const res = await fetch(`${base}${route}`).catch(() => null);
+    if (res?.ok) list.push([`00-${route.slice(1).replace(/\W+/g, '_')}`, route]);
+  }
   const { datasets } = await json(`${base}/api/datasets`);
   for (const [i, d] of datasets.entries()) {
     const p = `d${String(i + 1).padStart(2, '0')}`;

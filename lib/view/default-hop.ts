@@ -28,8 +28,8 @@ export interface DopingForChoice {
   deltaEv: number;
 }
 
-/** Barriers below this (eV) count as zero: 1 micro-eV, well under DFT precision. */
-const ZERO_BARRIER_EV = 1e-6;
+/** Barriers below this (eV) count as zero: 1 meV, under the precision of the DFT energies they come from. */
+const ZERO_BARRIER_EV = 1e-3;
 
 /**
  * Why a hop should not be read as a transition (null when it is fine): its saddle lies below an end point (the drawn
@@ -42,7 +42,7 @@ export function hopFlag(
   if (!hop.saddleIsMaximum)
     return 'the saddle lies below an end point: not a transition state (check the saddle label or prediction); barriers are read from the curve';
   if (hop.barrierForwardEv < ZERO_BARRIER_EV || hop.barrierBackwardEv < ZERO_BARRIER_EV)
-    return 'a zero barrier: the saddle energy equals an end point';
+    return 'a barrier under 1 meV: the saddle is level with an end point (a symmetry-copied or mislabelled saddle?)';
   return null;
 }
 

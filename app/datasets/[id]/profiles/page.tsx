@@ -1,6 +1,5 @@
 import Link from 'next/link';
 import { notFound } from 'next/navigation';
-import { describeReference } from '@/lib/profile';
 import { HttpError } from '@/lib/server/http';
 import { describeMuLi } from '@/lib/pipeline/mu-li';
 import { modelChoices, type DatasetProfiles } from '@/lib/server/profiles';
@@ -52,9 +51,11 @@ export default async function ProfilesPage({
         </p>
         <h1 className="text-2xl font-semibold">Profiles and barriers</h1>
         <p className="text-sm text-slate-600">
-          Binding energies on{' '}
-          {result.reference ? describeReference(result.reference) : 'an unknown or mixed μ_Li reference'} ·{' '}
-          {hops.length} complete hops, {incomplete.length} incomplete · predictions:{' '}
+          Binding energies (eV) on{' '}
+          {result.reference
+            ? `${describeMuLi(result.muLi).split(' (')[0]} (details below)`
+            : 'an unknown or mixed μ_Li reference'}{' '}
+          · {hops.length} complete hops, {incomplete.length} incomplete · predictions:{' '}
           {result.model ? `${result.model.name} (${result.model.backbone}/${result.model.head})` : 'none (DFT only)'}
         </p>
         <div className="flex flex-wrap items-end gap-6">
