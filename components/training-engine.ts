@@ -11,11 +11,13 @@ import { parseEpdiBatch, samplesFromBatch } from '@/lib/ml/batch';
 import { MlError } from '@/lib/ml/errors';
 import { compareModels, comparisonMetrics, type ComparisonTable } from '@/lib/ml/evaluate';
 import { FeatureCache } from '@/lib/ml/features';
-import { datasetRangeEv } from '@/lib/ml/image';
+import { trainingRangeEv } from '@/lib/ml/image';
 import { fitModel, modelName, restoreModel, type MlContext, type ModelSpec, type TrainedModel } from '@/lib/ml/models';
 import { modelFromZip, modelToZip } from '@/lib/ml/persist';
 import { backboneProvider, type CachingBackboneProvider } from '@/lib/ml/provider';
 import { rankBySigma, suggestNext, uncomputedSaddles } from '@/lib/ml/active';
+import { tiedPredictions } from '@/lib/ml/next-ties';
+import { checkSampleSize } from '@/lib/ml/sample-size';
 import { isLabelled, type Prediction, type Sample } from '@/lib/ml/types';
 import type { BackendInfo, ParityPoint, TrainOutcome, WorkerProgress, WorkerReply, WorkerRequest } from './training-protocol';
 
@@ -103,6 +105,7 @@ export function createTrainingEngine(post: (reply: WorkerReply, transfer?: Trans
     controller = new AbortController();
     const signal = controller.signal;
     const ctx = await ctxFor(req.spec, req.seed, signal);
+    ctx.imageSettings = { rangeEv: trainingRangeEv(labelled) };
     const name = modelName(req.spec);
 
     // 1. The model itself on every labelled site, with live losses.
@@ -166,6 +169,9 @@ export function createTrainingEngine(post: (reply: WorkerReply, transfer?: Trans
       }
     }
 
+    const nextTies = tiedPredictions(next, new Map(samples.map((s) => [s.id, s.mepEv])));
+    const sampleWarnings = req.protocol ? checkSampleSize(samples, req.protocol, req.seed).warnings : [];
+
     const metrics: Record<string, unknown> = {
       backend,
       where,
@@ -193,6 +199,8 @@ export function createTrainingEngine(post: (reply: WorkerReply, transfer?: Trans
       parity,
       next,
       nextRankedBy,
+      nextTies,
+      sampleWarnings,
       metrics,
       zip,
     };
@@ -207,7 +215,8 @@ export function createTrainingEngine(post: (reply: WorkerReply, transfer?: Trans
         case 'load': {
           const batch = parseEpdiBatch(await fetchBytes(`/api/datasets/${encodeURIComponent(req.datasetId)}/epdis`));
           samples = samplesFromBatch(batch);
-          rangeEv = batch.header.rangeEv ?? datasetRangeEv(samples);
+          // The model's range is taken from its training inputs at fit time (lib/epdi/range.ts); this is the display range.
+          rangeEv = batch.header.rangeEv ?? trainingRangeEv(samples);
           featureCache.clear();
           const lab = samples.filter(isLabelled);
           post({

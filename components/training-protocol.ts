@@ -7,6 +7,7 @@ import type { EpdiBatchSite } from '@/lib/ml/batch';
 import type { ComparisonTable, Protocol } from '@/lib/ml/evaluate';
 import type { ModelSpec } from '@/lib/ml/models';
 import type { FitHistory } from '@/lib/ml/nets';
+import type { TiedGroup } from '@/lib/ml/next-ties';
 import type { Prediction, TrainProgress } from '@/lib/ml/types';
 
 export type WorkerRequest =
@@ -57,6 +58,10 @@ export interface TrainOutcome {
   /** Unlabelled saddles ranked by predictive sigma, largest first, and which model ranked them. */
   next: Prediction[];
   nextRankedBy: string | null;
+  /** Entries of `next` that are tied (same E_b and sigma) and why (lib/ml/next-ties.ts). */
+  nextTies: TiedGroup[];
+  /** Test sets too small to mean anything, saying how many are needed (lib/ml/sample-size.ts); empty when fine. */
+  sampleWarnings: string[];
   metrics: Record<string, unknown>;
   zip: Uint8Array;
 }

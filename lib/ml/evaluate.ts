@@ -7,11 +7,13 @@
  * - kfold: k folds over all labelled samples (seeded), test metrics on each fold.
  * - loso: leave one surface out.
  *
- * The potential range that maps EPDIs to pictures is fixed per dataset from all EPDIs (inputs only, never labels).
+ * The potential range that maps EPDIs to pictures is taken per split from that split's training inputs
+ * (./image.ts `trainingRangeEv`, the one range function of ../epdi/range.ts), never from a test sample.
  */
 import { calibrationCurve, coverage, type CalibrationPoint } from './calibration';
 import { MlError, throwIfAborted } from './errors';
 import { meanStd, regressionMetrics } from './metrics';
+import { trainingRangeEv } from './image';
 import { fitModel, modelName, type MlContext, type ModelSpec } from './models';
 import { deriveSeed, mulberry32, shuffled } from './rng';
 import { isLabelled, type LabelledSample, type Metrics, type Sample } from './types';
@@ -168,7 +170,11 @@ export async function compareModels(
         const split = splits[k];
         const train = split.trainIds.map((id) => byId.get(id) as LabelledSample);
         const test = split.testIds.map((id) => byId.get(id) as LabelledSample);
-        const model = await fitModel(spec, train, { ...ctx, seed: deriveSeed(ctx.seed, k) });
+        const model = await fitModel(spec, train, {
+          ...ctx,
+          seed: deriveSeed(ctx.seed, k),
+          imageSettings: { ...ctx.imageSettings, rangeEv: trainingRangeEv(train) },
+        });
         const trainSet = new Set(model.trainIds);
         for (const s of test) if (trainSet.has(s.id)) throw new MlError('leak', `model ${name} trained on test sample ${s.id}`);
         const preds = await model.predict(test);

@@ -2,28 +2,19 @@
  * EPDI potential images -> pictures. One fixed potential range per dataset maps eV to [0, 1] (never per image: the
  * absolute level carries the MEP signal); grey is replicated to 3 channels unless the sample brings its own `rgb`.
  */
+import { epdiRangeEv } from '../epdi/range';
 import type { ImageSettings, Sample } from './types';
 
-/** The dataset range: min and max potential over the given samples' EPDIs (eV), padded by 2%. */
+/** The EPDI range (../epdi/range.ts `epdiRangeEv`: min/max + 2%) over the given samples' EPDIs (eV). */
 export function datasetRangeEv(samples: readonly Sample[]): [number, number] {
-  let lo = Infinity;
-  let hi = -Infinity;
-  for (const s of samples)
-    for (let i = 0; i < s.epdi.length; i++) {
-      const v = s.epdi[i];
-      if (v < lo) lo = v;
-      if (v > hi) hi = v;
-    }
-  if (!Number.isFinite(lo) || !Number.isFinite(hi)) return [0, 1];
-  if (hi - lo < 1e-9) return [lo - 0.5, hi + 0.5];
-  const pad = 0.02 * (hi - lo);
-  return [lo - pad, hi + pad];
+  const r = epdiRangeEv(samples.map((s) => s.epdi));
+  return [r.minEv, r.maxEv];
 }
 
 /**
- * The EPDI value range of a model from its TRAINING inputs only (never a test surface's potential): `datasetRangeEv`
- * over the training samples. (The app's display range, lib/server/sites.ts, is the 1st-99th percentile of all sites;
- * that clips the extreme potentials the models learn from, so the models keep the full range.)
+ * The EPDI value range of a model from its TRAINING inputs only (never a test sample's potential): the one range
+ * function (../epdi/range.ts) over the training samples. Every protocol (./evaluate.ts, ./new-surface.ts) fits each
+ * split with it; the range is stored with the model (imageSettings.rangeEv).
  */
 export function trainingRangeEv(train: readonly Sample[]): [number, number] {
   return datasetRangeEv(train);

@@ -29,3 +29,7 @@ export * from './new-surface';
 export * from './new-surface-score';
 export * from './new-surface-summary';
 export * from './new-surface-table';
+export * from './model-version';
+export * from './next-ties';
+export * from './sample-size';
+export * from './new-surface-models';

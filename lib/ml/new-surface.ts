@@ -267,7 +267,8 @@ function predictionRows(
 
 function finishRun(shots: number, splits: number, results: ModelSummary[]): NewSurfaceRun {
   const constants = results.filter((r) => r.model === CONSTANT_BARRIER || r.model === modelName(CONSTANT_EXCESS));
-  const best = constants.reduce((a, b) => (b.barrierMaeEv < a.barrierMaeEv ? b : a));
+  // A tie (within 1 neV, float summation order) keeps the first, the constant barrier, whatever path summed it.
+  const best = constants.reduce((a, b) => (b.barrierMaeEv < a.barrierMaeEv - 1e-9 ? b : a));
   for (const r of results) r.paired = pairedAgainst(r, best);
   return { shots, splits, results, bestConstant: best.model };
 }

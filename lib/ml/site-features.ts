@@ -17,7 +17,6 @@
  * - epdi: shape descriptors of the potential image (gradient, Laplacian, anisotropy, ring harmonics, spread), no
  *   absolute levels (./descriptors.ts).
  */
-import type { SurfaceExtraction } from '../epdi/extract';
 import type { Structure } from '../structure/structure';
 import { detectLayers, distance2, minImage2, project2 } from '../surface';
 import { IMAGE_DESCRIPTOR_NAMES, imageDescriptors } from './descriptors';
@@ -58,11 +57,26 @@ export function featureGroupOf(name: string): string {
 }
 
 /**
+ * What site features read of an extraction (lib/epdi `SurfaceExtraction` has it; the server rebuilds it from stored
+ * sites, lib/server/new-surface-server.ts): per site its kind, in-plane xy (surface frame, Angstrom), the two hollows
+ * of a bridge (indices) and dopant distances; the MEP of every site (eV).
+ */
+export interface SiteFeatureInput {
+  sites: readonly {
+    kind: string;
+    xy: readonly [number, number];
+    hollows?: readonly [number, number];
+    dopantDistances: readonly { species: string; distanceA: number }[];
+  }[];
+  meps: ArrayLike<number>;
+}
+
+/**
  * Features of every site of one extraction (same order as `extraction.sites`). `hostLevels` are the surface's
  * level descriptors (./host-levels.ts `hostLevelDescriptors`), possibly empty.
  */
 export function siteFeatures(
-  extraction: SurfaceExtraction,
+  extraction: SiteFeatureInput,
   structure: Structure,
   hostLevels: Record<string, number>,
 ): Record<string, number>[] {

@@ -145,7 +145,7 @@ const labelProvenanceSchema = z
  * grouped here: Prisma loads nested relations with an IN list of every parent id, which SQLite refuses past 32,766
  * sites ("too many SQL variables").
  */
-async function loadSurfaces(datasetId: string) {
+export async function loadSurfaces(datasetId: string) {
   const inDataset = { surface: { datasetId } };
   const [surfaces, sites, labels, hops, nebRuns] = await Promise.all([
     db.surface.findMany({
@@ -226,10 +226,10 @@ async function loadSurfaces(datasetId: string) {
   }));
 }
 
-type SurfaceRow = Awaited<ReturnType<typeof loadSurfaces>>[number];
+export type SurfaceRow = Awaited<ReturnType<typeof loadSurfaces>>[number];
 
 /** A stored surface as the pipeline's input. */
-function pipelineSurface(
+export function pipelineSurface(
   row: SurfaceRow,
   muLi: MuLiRecord,
   predictions: ReadonlyMap<string, { valueEv: number; sigmaEv: number | null }>,

@@ -165,8 +165,9 @@ export function epdiValues(bytes: Uint8Array): Float32Array {
 const rangeCache = new Map<string, { key: string; range: ValueRange }>();
 
 /**
- * The dataset's ONE value range for mapping EPDIs to colours (robust 1st-99th percentiles over all its EPDIs), cached
- * until the dataset's sites change.
+ * The dataset's value range for mapping EPDIs to colours on its pages: the one EPDI range function
+ * (lib/epdi/range.ts, min/max + 2%) over all its EPDIs, cached until the dataset's sites change. Models do not use
+ * it: each takes the range of its own training inputs and stores it (lib/ml/image.ts `trainingRangeEv`).
  */
 export async function datasetEpdiRange(datasetId: string): Promise<ValueRange | null> {
   const agg = await db.site.aggregate({

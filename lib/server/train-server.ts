@@ -7,8 +7,9 @@
 import { z } from 'zod';
 import { parseEpdiBatch, samplesFromBatch } from '@/lib/ml/batch';
 import { compareModels, comparisonMetrics, type ComparisonTable, type Protocol } from '@/lib/ml/evaluate';
-import { datasetRangeEv } from '@/lib/ml/image';
+import { trainingRangeEv } from '@/lib/ml/image';
 import { fitModel, modelName, type MlContext, type ModelSpec } from '@/lib/ml/models';
+import { versionedModelName } from '@/lib/ml/model-version';
 import { modelToZip } from '@/lib/ml/persist';
 import { isLabelled } from '@/lib/ml/types';
 import { epdiBatch } from './epdi-batch';
@@ -123,7 +124,8 @@ export async function trainAndStore(
   const train = samples.filter(isLabelled);
   const spec = input.spec as ModelSpec;
   const ctx: MlContext = {
-    imageSettings: { rangeEv: batch.header.rangeEv ?? datasetRangeEv(samples) },
+    // The model's range from its training inputs (lib/epdi/range.ts); the comparison takes one per split.
+    imageSettings: { rangeEv: trainingRangeEv(train) },
     seed: input.seed,
   };
   const protocol: Protocol | null =
@@ -150,8 +152,13 @@ export async function trainAndStore(
   state.metrics = metrics;
   model.dispose();
   report(0.9, 'storing the model and its predictions');
+  // A name already taken in the dataset gets the next version ("name v2"), never a silent duplicate.
+  const taken = await db.model.findMany({ where: { datasetId }, select: { name: true } });
   const view = await createModel(datasetId, modelToZip(state), {
-    name: input.name ?? `${modelName(spec)} (server)`,
+    name: versionedModelName(
+      input.name ?? `${modelName(spec)} (server)`,
+      taken.map((m) => m.name),
+    ),
     spec: spec as never,
     metrics,
     trainingSiteIds: train.map((s) => s.id),

@@ -163,12 +163,18 @@ describe('settings, range and channels', () => {
     expect(settingsHash(resolveSettings({ pixels: 224, colormap: 'viridis', heightA: 1.6 }))).not.toBe(a);
   });
 
-  test('dataset range: linear-interpolated percentiles over all images together (numpy default method)', () => {
-    // Values 0..99 split over two images; numpy.percentile(range(100), [1, 99]) = [0.99, 98.01].
+  test('EPDI range: min and max over all images together, padded by 2% of the span', () => {
+    // Values 0..99 split over two images: span 99, pad 1.98 -> [-1.98, 100.98] (by hand).
     const imgs = [Float32Array.from({ length: 50 }, (_, i) => i), Float32Array.from({ length: 50 }, (_, i) => 50 + i)];
     const r = datasetValueRange(imgs);
-    expect(r.minEv).toBeCloseTo(0.99, 9);
-    expect(r.maxEv).toBeCloseTo(98.01, 9);
+    expect(r.minEv).toBeCloseTo(-1.98, 9);
+    expect(r.maxEv).toBeCloseTo(100.98, 9);
+    expect(r.samples).toBe(100);
+  });
+
+  test('EPDI range: NaN ignored, a constant image gets a unit-wide range, no pixels throws', () => {
+    expect(datasetValueRange([Float32Array.from([2, NaN, 2])])).toEqual({ minEv: 1.5, maxEv: 2.5, samples: 2 });
+    expect(() => datasetValueRange([new Float32Array(0)])).toThrow(RangeError);
   });
 
   test('grey replicates the clamped value; viridis ends at #440154 and #fde725', () => {

@@ -4,6 +4,8 @@ import { TrainingPanel } from '@/components/TrainingPanel';
 import { getDataset } from '@/lib/server/datasets';
 import { listModels } from '@/lib/server/models';
 import { trainingCounts } from '@/lib/server/training-counts';
+import { formatMeV } from '@/lib/view/format';
+import { formatDateTime } from '@/lib/view/time';
 
 export const dynamic = 'force-dynamic';
 
@@ -48,7 +50,7 @@ export default async function TrainPage({ params }: { params: Promise<{ id: stri
                 <th className="px-3 py-2">Trained on</th>
                 <th className="px-3 py-2">Test MAE (meV)</th>
                 <th className="px-3 py-2">Predictions</th>
-                <th className="px-3 py-2">Saved</th>
+                <th className="px-3 py-2">Saved (UTC)</th>
                 <th className="px-3 py-2">Download</th>
               </tr>
             </thead>
@@ -63,10 +65,10 @@ export default async function TrainPage({ params }: { params: Promise<{ id: stri
                     {m.trainingSiteCount} sites · {m.backend ?? '—'}
                   </td>
                   <td className="px-3 py-2">
-                    {typeof m.metrics.maeEv === 'number' ? `${(m.metrics.maeEv * 1000).toFixed(1)}` : '—'}
+                    {formatMeV(typeof m.metrics.maeEv === 'number' ? m.metrics.maeEv : null, 1)}
                   </td>
                   <td className="px-3 py-2">{m.predictions}</td>
-                  <td className="px-3 py-2">{new Date(m.createdAt).toISOString().slice(0, 16).replace('T', ' ')}</td>
+                  <td className="px-3 py-2">{formatDateTime(m.createdAt)}</td>
                   <td className="px-3 py-2">
                     <a href={`/api/models/${m.id}/export`} className="text-indigo-700 hover:underline">
                       zip
