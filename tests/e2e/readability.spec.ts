@@ -50,6 +50,7 @@ async function negativeZeros(page: Page): Promise<string[]> {
 }
 
 async function expectDistinct(labels: Locator, what: string): Promise<string[]> {
+  await expect(labels.first()).toBeVisible({ timeout: 30_000 }); // charts draw after hydration
   const texts = (await labels.allTextContents()).map((t) => t.trim()).filter(Boolean);
   expect(texts.length, `${what}: tick labels`).toBeGreaterThan(1);
   expect(new Set(texts).size, `${what}: ${texts.join(' | ')}`).toBe(texts.length);
@@ -66,7 +67,6 @@ function expectEvenlySpaced(texts: string[], what: string): void {
 }
 
 test.describe('readability (issue 17)', () => {
-  test.describe.configure({ mode: 'serial' });
   let datasetId = '';
 
   test.beforeAll(async ({ request }) => {
@@ -82,11 +82,17 @@ test.describe('readability (issue 17)', () => {
     await expect(figure).toBeVisible();
     await expect(figure).toHaveAttribute('data-flagged', 'false');
     await expect(page.getByTestId('default-hop-reason')).toContainText(/percolating bottleneck|lowest unflagged/);
-    const y = await expectDistinct(figure.locator('.recharts-yAxis .recharts-cartesian-axis-tick-value'), 'profile y');
+    const y = await expectDistinct(
+      figure.locator('.recharts-yAxis-tick-labels .recharts-cartesian-axis-tick-value'),
+      'profile y',
+    );
     expectEvenlySpaced(y, 'profile y');
     await expect(figure.getByText('E_b (eV)')).toBeVisible();
     await expect(figure.getByTestId('profile-barriers')).toContainText('meV');
-    const headers = await page.getByRole('table', { name: 'Barriers' }).getByRole('columnheader').allTextContents();
+    const headers = await page
+      .getByRole('table', { name: 'Barriers', exact: true })
+      .getByRole('columnheader')
+      .allTextContents();
     for (const h of headers.filter((h) => !/Surface|Hop|Source/.test(h))) expect(h).toMatch(/\((m?eV)\)/);
     expect(await negativeZeros(page)).toEqual([]);
   });
@@ -97,8 +103,14 @@ test.describe('readability (issue 17)', () => {
     await page.goto(`/datasets/${datasetId}`);
     const figure = page.getByRole('figure', { name: 'MEP versus binding energy' });
     await expect(figure.locator('.recharts-surface').first()).toBeVisible();
-    const x = await expectDistinct(figure.locator('.recharts-xAxis .recharts-cartesian-axis-tick-value'), 'MEP x');
-    const y = await expectDistinct(figure.locator('.recharts-yAxis .recharts-cartesian-axis-tick-value'), 'MEP y');
+    const x = await expectDistinct(
+      figure.locator('.recharts-xAxis-tick-labels .recharts-cartesian-axis-tick-value'),
+      'MEP x',
+    );
+    const y = await expectDistinct(
+      figure.locator('.recharts-yAxis-tick-labels .recharts-cartesian-axis-tick-value'),
+      'MEP y',
+    );
     expectEvenlySpaced(x, 'MEP x');
     expectEvenlySpaced(y, 'MEP y');
     await expect(figure.getByText(/MEP, −eφ \(eV/)).toBeVisible();
