@@ -1,5 +1,5 @@
 import type { SiteView } from '@/lib/server/sites';
-import { formatFixed, siteDisplayName } from '@/lib/view/format';
+import { formatFixed } from '@/lib/view/format';
 import { POTENTIAL_SYMBOL } from '@/lib/view/units';
 
 const KIND_ORDER = ['T_M', 'H', 'H_X', 'T_X', 'bridge', 'other'];
@@ -52,7 +52,7 @@ export function EpdiGallery({
               {/* eslint-disable-next-line @next/next/no-img-element */}
               <img
                 src={`/api/sites/${s.id}/epdi`}
-                alt={`EPDI of ${s.kind} site ${siteDisplayName(s.name, s.labelName)}`}
+                alt={`EPDI of ${s.kind} site ${s.name}${s.labelName && s.labelName !== s.name ? ` (your label ${s.labelName})` : ''}`}
                 width={128}
                 height={128}
                 loading={i < EAGER_TILES ? 'eager' : 'lazy'}

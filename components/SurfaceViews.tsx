@@ -3,7 +3,7 @@
 import { useEffect, useMemo, useState } from 'react';
 import { COLORMAPS, type ColormapName } from '@/lib/epdi/settings';
 import { parseFloat32Body } from '@/lib/view/binary-body';
-import { formatFixed, formatSigned, siteDisplayName } from '@/lib/view/format';
+import { formatFixed, formatSigned } from '@/lib/view/format';
 import { POTENTIAL_SYMBOL } from '@/lib/view/units';
 import type { SliceHeader } from '@/lib/view/slice';
 import type { EnergySource, ViewHop, ViewSite, ViewStructure } from '@/lib/view/surface-model';
@@ -201,7 +201,7 @@ export function SurfaceViews({ surfaceId, surfaceName, structure, sites, hops, l
                 {/* eslint-disable-next-line @next/next/no-img-element */}
                 <img
                   src={`/api/sites/${selectedSite.id}/epdi`}
-                  alt={`EPDI of site ${siteDisplayName(selectedSite.name, selectedSite.label)}`}
+                  alt={`EPDI of site ${selectedSite.name}${selectedSite.label && selectedSite.label !== selectedSite.name ? ` (your label ${selectedSite.label})` : ''}`}
                   width={160}
                   height={160}
                   className="rounded border border-slate-200 [image-rendering:pixelated]"
