@@ -106,13 +106,13 @@ export function parseJsonText(text: string, what = 'the request body'): unknown 
   return value;
 }
 
-/** The request body as text, refused with 413 past `maxBytes` (read as it streams: nothing beyond is buffered). */
-export async function readBodyText(req: Request, maxBytes = maxJsonBytes()): Promise<string> {
+/** The request body's bytes, refused with 413 past `maxBytes` (read as it streams: nothing beyond is buffered). */
+export async function readBodyBytes(req: Request, maxBytes: number): Promise<Uint8Array> {
   const declared = Number(req.headers.get('content-length'));
   if (Number.isFinite(declared) && declared > maxBytes) {
     throw new HttpError(413, 'body_too_large', `the request body (${declared} bytes) exceeds ${maxBytes} bytes`);
   }
-  if (!req.body) return '';
+  if (!req.body) return new Uint8Array(0);
   const reader = req.body.getReader();
   const parts: Uint8Array[] = [];
   let total = 0;
@@ -132,6 +132,12 @@ export async function readBodyText(req: Request, maxBytes = maxJsonBytes()): Pro
     bytes.set(p, o);
     o += p.length;
   }
+  return bytes;
+}
+
+/** The request body as UTF-8 text, refused with 413 past `maxBytes` and 400 when it is not UTF-8. */
+export async function readBodyText(req: Request, maxBytes = maxJsonBytes()): Promise<string> {
+  const bytes = await readBodyBytes(req, maxBytes);
   try {
     return new TextDecoder('utf-8', { fatal: true }).decode(bytes);
   } catch {

@@ -71,6 +71,16 @@ export function jobConcurrency(): number {
   return envNumber('EPDI_JOB_CONCURRENCY', 2);
 }
 
+/** Bytes of a model zip sent for import or storage (EPDI_MAX_MODEL_BYTES, default 256 MiB; DenseNet121 is ~32 MB). */
+export function maxModelBytes(): number {
+  return envNumber('EPDI_MAX_MODEL_BYTES', 256 * 1024 ** 2);
+}
+
+/** What a model zip may hold (lib/formats/zip-limits.ts), judged before anything is inflated. */
+export function modelZipLimits(): { maxEntries: number; maxEntryBytes: number; maxTotalBytes: number; maxRatio: number } {
+  return { maxEntries: 100, maxEntryBytes: maxModelBytes(), maxTotalBytes: maxModelBytes(), maxRatio: 200 };
+}
+
 /** The bounds the upload passes to the file readers (lib/formats options). */
 export function readerLimits(): { maxPoints: number; maxAtoms: number } {
   return { maxPoints: maxGridPoints(), maxAtoms: maxAtoms() };

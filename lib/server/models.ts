@@ -11,7 +11,10 @@ import { MlError } from '@/lib/ml/errors';
 import type { ModelSpec, ModelState } from '@/lib/ml/models';
 import { ID_CHUNK, mapChunks, rowsPerInsert } from './chunked';
 import { db } from './db';
-import { HttpError } from './http';
+import { checkZip } from '@/lib/formats/zip-limits';
+import { formatErrorMessage, isFormatError } from '@/lib/formats/errors';
+import { checkJsonValue, HttpError } from './http';
+import { MAX_NAME_LENGTH, modelZipLimits } from './limits';
 
 /** Model types the app knows (lib/ml ModelSpec['type']). */
 export const MODEL_TYPES = [
@@ -35,7 +38,7 @@ export const modelSpecSchema = z
 
 /** Metadata sent with a model zip by the browser. */
 export const modelMetaSchema = z.object({
-  name: z.string().trim().min(1).max(200),
+  name: z.string().trim().min(1).max(MAX_NAME_LENGTH),
   spec: modelSpecSchema,
   metrics: z.record(z.string(), z.unknown()).default({}),
   trainingSiteIds: z.array(z.string().min(1)).default([]),
@@ -134,12 +137,27 @@ async function requireDataset(datasetId: string): Promise<void> {
   if (!d) throw new HttpError(404, 'no_dataset', `dataset ${datasetId} does not exist`);
 }
 
-/** Parse a model zip, mapping a bad file to 422. */
+/**
+ * Parse a model zip, mapping a bad file to 422 (413 past the limits). The zip's central directory is checked before
+ * anything is inflated (issue 15: entry count, sizes, ratio, names; lib/formats/zip-limits.ts), and its metadata
+ * for what JSON.stringify and the database cannot take (a non-string name, metrics nested too deep).
+ */
 export function readModelZip(bytes: Uint8Array): ModelState {
   try {
-    return modelFromZip(bytes);
+    checkZip(bytes, modelZipLimits(), 'model zip');
+    const state = modelFromZip(bytes);
+    if (state.name !== undefined && typeof state.name !== 'string') {
+      throw new HttpError(422, 'bad_model_file', "meta.json's name is not a string");
+    }
+    checkJsonValue(state.metrics ?? null, "meta.json's metrics");
+    return state;
   } catch (e) {
-    if (e instanceof MlError || e instanceof SyntaxError) throw new HttpError(422, 'bad_model_file', e.message);
+    if (isFormatError(e)) throw new HttpError(e.code === 'too_large' ? 413 : 422, 'bad_model_file', formatErrorMessage(e));
+    if (e instanceof HttpError && e.status === 400) throw new HttpError(422, 'bad_model_file', e.message);
+    // A model.json or meta.json of the wrong shape fails inside the reader as a TypeError or RangeError.
+    if (e instanceof MlError || e instanceof SyntaxError || e instanceof TypeError || e instanceof RangeError) {
+      throw new HttpError(422, 'bad_model_file', e.message);
+    }
     throw e;
   }
 }
@@ -152,6 +170,9 @@ export async function createModel(
   opts: { checkSites?: boolean } = {},
 ): Promise<ModelView> {
   await requireDataset(datasetId);
+  if (meta.name.length > MAX_NAME_LENGTH) {
+    throw new HttpError(422, 'name_too_long', `a model name has at most ${MAX_NAME_LENGTH} characters`);
+  }
   const state = readModelZip(zip);
   const spec = meta.spec as ModelSpec;
   if (state.spec?.type !== spec.type)

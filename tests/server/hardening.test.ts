@@ -1,5 +1,5 @@
 import path from 'node:path';
-import { gzipSync, strToU8 } from 'fflate';
+import { gzipSync, strFromU8, strToU8, unzipSync, zipSync } from 'fflate';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { writePoscar } from '@/lib/formats/poscar';
 import { writeVolumetric } from '@/lib/formats/volumetric';
@@ -258,5 +258,73 @@ describe('finding 8: derived views are cached per dataset version', () => {
     expect(await datasetVersion(datasetId)).not.toBe(v1);
     const c = await cachedProfiles(datasetId, {});
     expect(c).not.toBe(a);
+  });
+});
+
+describe('findings 3, 4 and 7: model import', () => {
+  let zip = new Uint8Array();
+  let modelDataset = '';
+  beforeAll(async () => {
+    const { labelledSurfaceFiles } = await import('./training-files');
+    const { GET: batchRoute } = await import('@/app/api/datasets/[id]/epdis/route');
+    const { parseEpdiBatch, samplesFromBatch } = await import('@/lib/ml/batch');
+    const { fitModel } = await import('@/lib/ml/models');
+    const { modelToZip } = await import('@/lib/ml/persist');
+    const { isLabelled } = await import('@/lib/ml/types');
+    const res = await createDataset(new Request('http://x', { method: 'POST', body: JSON.stringify({ name: 'models', settings: { pixels: 16 } }) }));
+    modelDataset = (await res.json()).dataset.id;
+    const up = await send(modelDataset, labelledSurfaceFiles('MoS2-V').files);
+    await waitJob((await up.json()).extractJobId);
+    const batch = parseEpdiBatch(new Uint8Array(await (await batchRoute(new Request('http://x'), ctx({ id: modelDataset }))).arrayBuffer()));
+    const model = await fitModel({ type: 'pixel-ridge', size: 8 }, samplesFromBatch(batch).filter(isLabelled), {
+      imageSettings: { rangeEv: batch.header.rangeEv! },
+      seed: 1,
+    });
+    zip = modelToZip(await model.state());
+  }, 120_000);
+
+  async function importZip(bytes: Uint8Array, query = ''): Promise<Response> {
+    const { POST } = await import('@/app/api/datasets/[id]/models/import/route');
+    return POST(new Request(`http://x/${query}`, { method: 'POST', body: new Uint8Array(bytes) }), ctx({ id: modelDataset }));
+  }
+
+  function rezip(edit: (files: Record<string, Uint8Array>) => void): Uint8Array {
+    const files = unzipSync(zip);
+    edit(files);
+    return zipSync(files);
+  }
+
+  it('imports the plain zip (the baseline)', async () => {
+    expect((await importZip(zip)).status).toBe(201);
+  });
+
+  it('refuses a zip-slip entry name instead of storing it for export', async () => {
+    const res = await importZip(rezip((f) => (f['../../evil.json'] = strToU8('{}'))));
+    expect(res.status).toBe(422);
+    expect((await res.json()).error.message).toContain('`..`');
+  });
+
+  it('refuses a 64 MiB entry that deflates 1000:1 before inflating it', async () => {
+    const res = await importZip(rezip((f) => (f['big.bin'] = new Uint8Array(64 * 1024 ** 2))));
+    expect(res.status).toBe(413);
+  });
+
+  it('a non-string name or metrics nested 5,000 deep in meta.json: 422, not 500', async () => {
+    const meta = (f: Record<string, Uint8Array>) => JSON.parse(strFromU8(f['meta.json'])) as Record<string, unknown>;
+    const named = await importZip(rezip((f) => (f['meta.json'] = strToU8(JSON.stringify({ ...meta(f), name: 42 })))));
+    expect(named.status).toBe(422);
+    const deep = await importZip(
+      rezip((f) => {
+        const text = JSON.stringify({ ...meta(f), metrics: 0 });
+        f['meta.json'] = strToU8(text.replace('"metrics":0', `"metrics":${'{"a":'.repeat(5000)}1${'}'.repeat(5000)}`));
+      }),
+    );
+    expect(deep.status).toBe(422);
+  });
+
+  it('a model name past 100 characters: 422 (as dataset names)', async () => {
+    const res = await importZip(zip, `?name=${'m'.repeat(101)}`);
+    expect(res.status).toBe(422);
+    expect((await res.json()).error.code).toBe('name_too_long');
   });
 });
