@@ -5,21 +5,30 @@ import { labelledSurfaceFiles } from '../server/training-files';
  * A doped 3x3 MoS2 surface (16x16 px EPDIs) with synthetic labels for all 18 hollows and 12 of the 27 bridges,
  * uploaded through the API; its extraction job is awaited.
  */
-async function seedDataset(request: APIRequestContext): Promise<{ datasetId: string; unlabelled: number }> {
+async function seedDataset(
+  request: APIRequestContext,
+  surfaces: string[] = ['MoS2-V'],
+): Promise<{ datasetId: string; unlabelled: number }> {
   const created = await request.post('/api/datasets', {
-    data: { name: `e2e training ${Date.now()}`, settings: { pixels: 16 } },
+    data: { name: `e2e training ${Date.now()} ${surfaces.join('+')}`, settings: { pixels: 16 } },
   });
   expect(created.status()).toBe(201);
   const datasetId = (await created.json()).dataset.id as string;
-  const { files, unlabelled } = labelledSurfaceFiles('MoS2-V');
-  const form = new FormData();
-  for (const [p, content] of files) form.append('file', new Blob([content]), encodeURIComponent(p));
-  const up = await request.post(`/api/datasets/${datasetId}/uploads`, { multipart: form });
-  expect(up.status()).toBe(201);
-  const { extractJobId } = await up.json();
-  await expect
-    .poll(async () => (await (await request.get(`/api/jobs/${extractJobId}`)).json()).job.status, { timeout: 60_000 })
-    .toBe('done');
+  let unlabelled = 0;
+  for (const name of surfaces) {
+    const surface = labelledSurfaceFiles(name);
+    unlabelled += surface.unlabelled;
+    const form = new FormData();
+    for (const [p, content] of surface.files) form.append('file', new Blob([content]), encodeURIComponent(p));
+    const up = await request.post(`/api/datasets/${datasetId}/uploads`, { multipart: form });
+    expect(up.status()).toBe(201);
+    const { extractJobId } = await up.json();
+    await expect
+      .poll(async () => (await (await request.get(`/api/jobs/${extractJobId}`)).json()).job.status, {
+        timeout: 60_000,
+      })
+      .toBe('done');
+  }
   return { datasetId, unlabelled };
 }
 
@@ -49,7 +58,7 @@ test.describe('training in the browser', () => {
     await page.getByLabel('Backbone (ImageNet weights)').selectOption('darknet-tiny');
     await page.getByLabel('Backbone input size (px)').selectOption('64');
     await page.getByLabel('Epochs').fill('30');
-    await page.getByLabel('Repeats (paper split)').fill('3');
+    await page.getByLabel('Repeats').fill('3');
     const t0 = Date.now();
     await page.getByRole('button', { name: 'Train', exact: true }).click();
     await expect(page.getByRole('figure', { name: 'Loss curves' })).toBeVisible({ timeout: 60_000 });
@@ -111,5 +120,100 @@ test.describe('training in the browser', () => {
     await expect(page.getByRole('status')).toHaveText('training cancelled', { timeout: 15_000 });
     await expect(page.getByRole('button', { name: 'Train', exact: true })).toBeEnabled();
     expect(errors.filter((e) => !e.includes('/favicon.ico'))).toEqual([]);
+  });
+  test("should show only the chosen model's controls, version a re-saved name and print one date format", async ({
+    page,
+    request,
+  }) => {
+    test.setTimeout(180_000);
+    const { datasetId } = await seedDataset(request);
+    await page.goto(`/datasets/${datasetId}/train`);
+    await expect(page.getByRole('status')).toHaveText('ready', { timeout: 60_000 });
+
+    // Closed-form models have no epochs or learning rate; models trained by epochs do.
+    await page.getByLabel('Model type').selectOption('descriptor-gp');
+    await expect(page.getByLabel('Epochs')).toHaveCount(0);
+    await expect(page.getByLabel('Learning rate')).toHaveCount(0);
+    await expect(page.getByLabel('Backbone input size (px)')).toHaveCount(0);
+    await page.getByLabel('Model type').selectOption('cnn');
+    await expect(page.getByLabel('Epochs')).toBeVisible();
+    await expect(page.getByLabel('Learning rate')).toBeVisible();
+    await expect(page.getByLabel('Backbone (ImageNet weights)')).toHaveCount(0);
+
+    // Train a closed-form model twice and save both: the second save is versioned, never a duplicate name.
+    await page.getByLabel('Model type').selectOption('descriptor-gp');
+    await page.getByRole('radio', { name: /k-fold cross-validation/ }).check();
+    for (let i = 0; i < 2; i++) {
+      await page.getByRole('button', { name: 'Train', exact: true }).click();
+      await expect(page.getByRole('table', { name: 'Comparison' })).toBeVisible({ timeout: 120_000 });
+      // Real fit times: a closed-form fit reads in ms or s, never "0.0".
+      const times = await page
+        .getByRole('table', { name: 'Comparison' })
+        .getByRole('row')
+        .evaluateAll((rows) => rows.slice(1).map((r) => r.lastElementChild?.textContent?.trim() ?? ''));
+      for (const t of times) expect(t).toMatch(/^(<1 ms|\d+ ms|\d+(\.\d)? s)$/);
+      await page.getByRole('button', { name: 'Save to server' }).click();
+      await expect(page.getByText('(trained, saved on the server)')).toBeVisible();
+    }
+    const { models } = await (await request.get(`/api/datasets/${datasetId}/models`)).json();
+    const names = (models as { name: string }[]).map((m) => m.name).sort();
+    expect(names).toHaveLength(2);
+    expect(names[1]).toBe(`${names[0]} v2`);
+
+    // One date format (YYYY-MM-DD HH:mm, UTC) in the saved-models table and the model pickers.
+    await page.reload();
+    const saved = page.getByRole('table', { name: 'Saved models' });
+    await expect(saved).toBeVisible();
+    await expect(saved.getByRole('columnheader', { name: 'Saved (UTC)' })).toBeVisible();
+    const dates = await saved
+      .getByRole('row')
+      .evaluateAll((rows) => rows.slice(1).map((r) => r.children[5]?.textContent?.trim() ?? ''));
+    for (const d of dates) expect(d).toMatch(/^\d{4}-\d{2}-\d{2} \d{2}:\d{2}$/);
+    const options = await page.getByLabel('Saved on the server (dates UTC)').locator('option').allTextContents();
+    for (const o of options.slice(1)) expect(o).toMatch(/ · \d{4}-\d{2}-\d{2} \d{2}:\d{2}$/);
+  });
+
+  test('should evaluate on surfaces nobody has computed with the same table as epdi evaluate', async ({
+    page,
+    request,
+  }) => {
+    test.setTimeout(240_000);
+    // The synthetic doped slab under two names: two labelled surfaces, enough for the protocols' mechanics.
+    const { datasetId } = await seedDataset(request, ['MoS2-V', 'MoS2-V-2']);
+    await page.goto(`/datasets/${datasetId}/train`);
+    await expect(page.getByRole('status')).toHaveText('ready', { timeout: 60_000 });
+    await page.getByLabel('Model type').selectOption('descriptor-gp');
+    await page.getByRole('radio', { name: 'Leave one surface out' }).check();
+    await page.getByRole('checkbox', { name: 'k = 1' }).check();
+    await page.getByRole('button', { name: 'Train', exact: true }).click();
+
+    const table = page.getByRole('table', { name: 'New-surface accuracy' });
+    await expect(table).toBeVisible({ timeout: 180_000 });
+    await expect(table.getByRole('columnheader', { name: /vs best constant/ })).toBeVisible();
+    // Baselines, the site-relative ablation and few-shot rows, as the CLI prints them.
+    await expect(table.getByRole('row', { name: /^constant-barrier 0 / })).toBeVisible();
+    await expect(table.getByRole('row', { name: /^constant-excess 1 / })).toBeVisible();
+    await expect(
+      table.getByRole('row', { name: /^site-relative\[kind\+host\+potential\+geometry\] 0 / }),
+    ).toBeVisible();
+    await expect(table.getByRole('row', { name: /^descriptor-gp\/anchored 1 / })).toBeVisible();
+    await expect(table).toContainText('p=');
+    // Too few directed barriers for the paired test: the table says how many are needed.
+    const cell = await table
+      .getByRole('row', { name: /^constant-barrier 0 / })
+      .getByRole('cell')
+      .nth(6)
+      .textContent();
+    const n = Number(/\((\d+)\)/.exec(cell ?? '')?.[1]);
+    if (n < 20)
+      await expect(page.getByRole('note', { name: 'Too few test samples' }).first()).toContainText('needs about 20');
+
+    // Train/test: pick surfaces on each side.
+    await page.getByRole('radio', { name: 'Train on some surfaces, test on others' }).check();
+    await expect(page.getByRole('button', { name: 'Train', exact: true })).toBeDisabled();
+    await page.getByRole('group', { name: 'Train on' }).getByRole('checkbox', { name: 'MoS2-V', exact: true }).check();
+    await page.getByRole('group', { name: 'Test on' }).getByRole('checkbox', { name: 'MoS2-V-2', exact: true }).check();
+    await page.getByRole('button', { name: 'Train', exact: true }).click();
+    await expect(page.getByText(/train on MoS2-V; test on MoS2-V-2/)).toBeVisible({ timeout: 180_000 });
   });
 });
