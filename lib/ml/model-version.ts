@@ -5,17 +5,27 @@
 
 const VERSION = /^(.*?) v(\d+)$/;
 
-/** `name` if it is free, else its base name with the next free version number (>= 2). */
-export function versionedModelName(name: string, taken: Iterable<string>): string {
+/** Longest model name the server stores (lib/server/models). */
+export const MAX_MODEL_NAME = 100;
+
+/**
+ * `name` if it is free, else its base name with the next free version number (>= 2); the base is shortened so the
+ * result stays within `maxLength`.
+ */
+export function versionedModelName(name: string, taken: Iterable<string>, maxLength = MAX_MODEL_NAME): string {
   const used = new Set(taken);
   const trimmed = name.trim();
   if (!used.has(trimmed)) return trimmed;
   const base = VERSION.exec(trimmed)?.[1] ?? trimmed;
   let top = 1;
   for (const n of used) {
-    if (n === base) continue;
     const m = VERSION.exec(n);
     if (m && m[1] === base) top = Math.max(top, Number(m[2]));
   }
-  return `${base} v${top + 1}`;
+  // Past the highest version of the base; a shortened base may meet names of its own, so step on until free.
+  for (let v = top + 1; ; v++) {
+    const suffix = ` v${v}`;
+    const candidate = `${base.slice(0, Math.max(1, maxLength - suffix.length)).trimEnd()}${suffix}`;
+    if (!used.has(candidate)) return candidate;
+  }
 }

@@ -30,6 +30,12 @@ describe('saving a model under a taken name', () => {
   ])('versions %s among %j as %s', (name, taken, expected) => {
     expect(versionedModelName(name, taken)).toBe(expected);
   });
+
+  it('keeps a versioned name within 100 characters', () => {
+    const long = 'x'.repeat(100);
+    expect(versionedModelName(long, [long])).toBe(`${'x'.repeat(97)} v2`);
+    expect(versionedModelName(long, [long, `${'x'.repeat(97)} v2`])).toBe(`${'x'.repeat(97)} v3`);
+  });
 });
 
 describe('too few test samples', () => {
