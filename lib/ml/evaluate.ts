@@ -163,7 +163,7 @@ export async function compareModels(
     const allPred: number[] = [];
     const allSigma: number[] = [];
     let hasSigma = true;
-    const t0 = Date.now();
+    const t0 = performance.now();
     try {
       for (let k = 0; k < splits.length; k++) {
         throwIfAborted(ctx.signal);
@@ -211,7 +211,7 @@ export async function compareModels(
         pooled: regressionMetrics(allTruth, allPred),
         coverage90: hasSigma ? coverage(errors, allSigma, 0.9) : undefined,
         calibration: hasSigma ? calibrationCurve(errors, allSigma) : undefined,
-        fitSeconds: (Date.now() - t0) / 1000,
+        fitSeconds: (performance.now() - t0) / 1000,
       });
     } catch (e) {
       if (e instanceof MlError && (e.code === 'leak' || e.code === 'aborted')) throw e;
@@ -223,7 +223,7 @@ export async function compareModels(
         rmseEv: { mean: NaN, std: NaN },
         r2: { mean: NaN, std: NaN },
         pooled: { n: 0, maeEv: NaN, rmseEv: NaN, r2: NaN },
-        fitSeconds: (Date.now() - t0) / 1000,
+        fitSeconds: (performance.now() - t0) / 1000,
         error: e instanceof Error ? e.message : String(e),
       });
     }

@@ -18,7 +18,7 @@ export const NEW_SURFACE_COLUMNS = [
   'rank rho',
   '90% coverage [95% CI]',
   'vs best constant: mean diff (meV), p',
-  'fit s',
+  'fit time (all splits)',
 ] as const;
 
 export interface NewSurfaceTableRow {
@@ -55,7 +55,7 @@ const BASELINES = new Set(['constant-barrier', 'constant-excess']);
 function fixedS(v: number): string {
   // Fit times: 0.1 s resolution where that is not zero, else milliseconds ("0.0 s" for a real fit reads as broken).
   if (!Number.isFinite(v)) return '-';
-  return v >= 0.05 ? v.toFixed(1) : `${(v * 1000).toFixed(0)} ms`;
+  return v >= 0.05 ? `${v.toFixed(1)} s` : `${Math.max(1, Math.round(v * 1000))} ms`;
 }
 
 export function newSurfaceTable(r: NewSurfaceReport): NewSurfaceTable {

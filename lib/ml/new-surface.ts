@@ -179,7 +179,7 @@ export async function evaluateNewSurface(
     results.push(summariseModel(CONSTANT_BARRIER, constRows.barriers, [], 0));
     for (const spec of all) {
       const name = modelName(spec);
-      const t0 = Date.now();
+      const t0 = performance.now();
       const rows: PredictionRow[] = [];
       const scores: SurfaceBarrierScore[] = [];
       try {
@@ -207,13 +207,13 @@ export async function evaluateNewSurface(
           }
           opts.onStep?.(name, shots, k + 1, splits.length);
         }
-        const summary = summariseModel(name, scores, rows, (Date.now() - t0) / 1000);
+        const summary = summariseModel(name, scores, rows, (performance.now() - t0) / 1000);
         results.push(summary);
         report.predictions.push(...rows);
         for (const s of scores) for (const b of s.barriers) report.hops.push({ ...b, model: name, shots });
       } catch (e) {
         if (e instanceof MlError && (e.code === 'leak' || e.code === 'aborted')) throw e;
-        results.push({ ...summariseModel(name, [], [], (Date.now() - t0) / 1000), error: e instanceof Error ? e.message : String(e) });
+        results.push({ ...summariseModel(name, [], [], (performance.now() - t0) / 1000), error: e instanceof Error ? e.message : String(e) });
       }
     }
     for (const s of surfaces)
