@@ -5,7 +5,7 @@
  */
 import { numberOption, stringOption, type CliArgs } from '../args';
 import { initNodeBackend, nodeWeightsSource } from '../ml-node';
-import { backboneProvider, datasetRangeEv, FeatureCache, formatActiveCurve, simulateActiveLearning, suggestNext, type MlContext } from '../../lib/ml';
+import { backboneProvider, trainingRangeEv, FeatureCache, formatActiveCurve, simulateActiveLearning, suggestNext, type MlContext } from '../../lib/ml';
 import { parseModels, readSamples } from './evaluate';
 
 export const summary = 'active learning: which saddle points to compute next, or a retrospective random-vs-active simulation';
@@ -20,7 +20,7 @@ export async function run(args: CliArgs): Promise<number> {
   await initNodeBackend();
   const provider = await backboneProvider(nodeWeightsSource());
   const [spec] = parseModels(stringOption(args, 'model') ?? 'descriptor-gp', []);
-  const ctx: MlContext = { imageSettings: { rangeEv: datasetRangeEv(samples) }, seed: numberOption(args, 'seed', 1), backbones: provider, featureCache: new FeatureCache() };
+  const ctx: MlContext = { imageSettings: { rangeEv: trainingRangeEv(samples.filter((s) => s.eBindingEv !== undefined)) }, seed: numberOption(args, 'seed', 1), backbones: provider, featureCache: new FeatureCache() };
   if (args.options.simulate) {
     const sim = await simulateActiveLearning(spec, samples, ctx, { repeats: numberOption(args, 'repeats', 3) });
     console.log(args.json ? JSON.stringify(sim) : formatActiveCurve(sim));
