@@ -25,12 +25,26 @@ async function main(): Promise<void> {
   process.env.EPDI_WEIGHTS_DIR = path.join(temp.dir, 'weights');
   const { createFuzzFixtures } = await import('./fuzz-http/fixtures');
   const { formatFailure, loadRoutes, runHttpFuzz } = await import('./fuzz-http/run');
+  type FuzzCase = import('./fuzz-http/run').FuzzCase;
   const { db } = await import('../lib/server/db');
   const started = Date.now();
   try {
     const fixtures = await createFuzzFixtures();
     const routes = await loadRoutes(path.resolve(__dirname, '..'));
     console.log(`fuzz:http: ${routes.length} routes, seed ${seed}, cases ${from}..${from + runs - 1}`);
+    // An error no handler caught (an 'error' event nobody listens to) would end a server: name the case and stop.
+    let current: { c: FuzzCase; index: number } | undefined;
+    process.on('uncaughtException', (err) => {
+      if (current)
+        console.log(
+          formatFailure(
+            { index: current.index, kind: 'threw', detail: `process crash: ${err.stack ?? err}`, fuzzCase: current.c },
+            seed,
+          ),
+        );
+      console.log('cases: stopped by a process crash');
+      process.exit(1);
+    });
     const summary = await runHttpFuzz({
       routes,
       fixtures,
@@ -38,12 +52,16 @@ async function main(): Promise<void> {
       runs,
       from,
       timeoutMs,
+      onCase: (c, index) => (current = { c, index }),
       onProgress: (done, failures) =>
         console.log(`  ${done} cases, ${failures} failures, ${((Date.now() - started) / 1000).toFixed(0)} s`),
     });
     for (const f of summary.failures.slice(0, 50)) console.log(formatFailure(f, seed));
     const count = (k: string) => summary.failures.filter((f) => f.kind === k).length;
-    const statuses = [...summary.statuses].sort((a, b) => a[0] - b[0]).map(([s, n]) => `${s}: ${n}`).join(', ');
+    const statuses = [...summary.statuses]
+      .sort((a, b) => a[0] - b[0])
+      .map(([s, n]) => `${s}: ${n}`)
+      .join(', ');
     console.log(`statuses ${statuses}`);
     console.log(
       `cases ${summary.cases}, 500s ${count('status_500')}, hangs ${count('hang')}, other failures ${

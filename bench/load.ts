@@ -40,7 +40,8 @@ async function uploadFolder(
   files: [string, Uint8Array][],
 ): Promise<{ status: number; jobId: string; extractJobId: string | null }> {
   const form = new FormData();
-  for (const [rel, bytes] of files) form.append('file', new Blob([new Uint8Array(bytes)]), encodeURIComponent(`${folder}/${rel}`));
+  for (const [rel, bytes] of files)
+    form.append('file', new Blob([new Uint8Array(bytes)]), encodeURIComponent(`${folder}/${rel}`));
   const res = await fetch(`${BASE}/api/datasets/${datasetId}/uploads`, { method: 'POST', body: form });
   const body = (await res.json()) as { jobId?: string; extractJobId?: string | null };
   return { status: res.status, jobId: body.jobId ?? '', extractJobId: body.extractJobId ?? null };
@@ -93,7 +94,13 @@ async function main(): Promise<void> {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'epdi-load-'));
   const server = spawn(process.execPath, [path.join(root, 'scripts', 'start.mjs')], {
     cwd: root,
-    env: { ...process.env, DATABASE_URL: `file:${path.join(dir, 'load.db')}`, PORT: String(PORT), HOST: '127.0.0.1', EPDI_UPLOAD_TMP: path.join(dir, 'tmp') },
+    env: {
+      ...process.env,
+      DATABASE_URL: `file:${path.join(dir, 'load.db')}`,
+      PORT: String(PORT),
+      HOST: '127.0.0.1',
+      EPDI_UPLOAD_TMP: path.join(dir, 'tmp'),
+    },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let serverLog = '';
@@ -101,9 +108,14 @@ async function main(): Promise<void> {
   server.stderr!.on('data', (d) => (serverLog += d));
   try {
     await waitForServer(server);
-    const created = await fetch(`${BASE}/api/datasets`, { method: 'POST', body: JSON.stringify({ name: 'load', settings: {} }) });
+    const created = await fetch(`${BASE}/api/datasets`, {
+      method: 'POST',
+      body: JSON.stringify({ name: 'load', settings: {} }),
+    });
     const datasetId = ((await created.json()) as { dataset: { id: string } }).dataset.id;
-    const demo = readdirSync(path.join(root, 'data', 'demo')).filter((d) => existsSync(path.join(root, 'data', 'demo', d, 'LOCPOT.gz')));
+    const demo = readdirSync(path.join(root, 'data', 'demo')).filter((d) =>
+      existsSync(path.join(root, 'data', 'demo', d, 'LOCPOT.gz')),
+    );
     console.log(`bench:load: seeding ${demo.length} demo surfaces (${demo.join(', ')})`);
     let jobId = '';
     for (const name of demo) {
@@ -112,7 +124,9 @@ async function main(): Promise<void> {
       if (up.extractJobId) await waitJob(up.extractJobId);
       jobId ||= up.jobId;
     }
-    const { surfaces } = (await (await fetch(`${BASE}/api/datasets/${datasetId}/surfaces`)).json()) as { surfaces: { id: string }[] };
+    const { surfaces } = (await (await fetch(`${BASE}/api/datasets/${datasetId}/surfaces`)).json()) as {
+      surfaces: { id: string }[];
+    };
     const routes: Record<string, string> = {
       'trivial GET /api/jobs/[id]': `${BASE}/api/jobs/${jobId}`,
       'dataset page': `${BASE}/datasets/${datasetId}`,
@@ -149,7 +163,9 @@ async function main(): Promise<void> {
     const elapsed = (performance.now() - t0) / 1000;
     const trivial = [...samples.get('trivial GET /api/jobs/[id]')!].sort((a, b) => a - b);
     const trivialP95 = quantile(trivial, 0.95);
-    console.log(`\n${ROUNDS} rounds of ${GETS} concurrent GETs during ${UPLOADS} concurrent uploads (${elapsed.toFixed(1)} s)`);
+    console.log(
+      `\n${ROUNDS} rounds of ${GETS} concurrent GETs during ${UPLOADS} concurrent uploads (${elapsed.toFixed(1)} s)`,
+    );
     console.log('route                          n     p50 ms    p95 ms   p95 / trivial p95   non-200');
     for (const [name, list] of samples) {
       const s = [...list].sort((a, b) => a - b);
@@ -158,7 +174,9 @@ async function main(): Promise<void> {
         `${name.padEnd(28)} ${String(s.length).padStart(4)} ${quantile(s, 0.5).toFixed(0).padStart(9)} ${p95.toFixed(0).padStart(9)} ${(p95 / trivialP95).toFixed(2).padStart(19)} ${String(bad.get(name) ?? 0).padStart(9)}`,
       );
     }
-    console.log(`uploads                      ${String(uploadMs.length).padStart(4)} ${quantile(uploadMs, 0.5).toFixed(0).padStart(9)} ${quantile(uploadMs, 0.95).toFixed(0).padStart(9)}`);
+    console.log(
+      `uploads                      ${String(uploadMs.length).padStart(4)} ${quantile(uploadMs, 0.5).toFixed(0).padStart(9)} ${quantile(uploadMs, 0.95).toFixed(0).padStart(9)}`,
+    );
   } catch (err) {
     console.error(serverLog.slice(-4000));
     throw err;

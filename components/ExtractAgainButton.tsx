@@ -12,10 +12,7 @@ interface Job {
 }
 
 type State =
-  | { phase: 'idle' }
-  | { phase: 'working'; text: string }
-  | { phase: 'done' }
-  | { phase: 'failed'; message: string };
+  { phase: 'idle' } | { phase: 'working'; text: string } | { phase: 'done' } | { phase: 'failed'; message: string };
 
 function describe(job: Job): string {
   if (job.status === 'queued') return job.position ? `queued (number ${job.position} in line)` : 'queued';

@@ -34,10 +34,16 @@ async function waitJob(id: string): Promise<void> {
   throw new Error(`fuzz fixtures: job ${id} did not finish`);
 }
 
-async function upload(datasetId: string, files: [string, string][]): Promise<{ extractJobId: string | null; surfaces: { id: string }[] }> {
+async function upload(
+  datasetId: string,
+  files: [string, string][],
+): Promise<{ extractJobId: string | null; surfaces: { id: string }[] }> {
   const { POST } = await import('@/app/api/datasets/[id]/uploads/route');
   const { body, contentType } = await encodeForm(multipart(files));
-  const res = await POST(new Request('http://x', { method: 'POST', headers: { 'content-type': contentType }, body }), ctx({ id: datasetId }));
+  const res = await POST(
+    new Request('http://x', { method: 'POST', headers: { 'content-type': contentType }, body }),
+    ctx({ id: datasetId }),
+  );
   if (res.status !== 201) throw new Error(`fuzz fixtures: upload answered ${res.status}: ${await res.text()}`);
   return res.json();
 }

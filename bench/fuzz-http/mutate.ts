@@ -73,7 +73,23 @@ export const NASTY_STRINGS: readonly string[] = [
 ];
 
 export const NASTY_NUMBERS: readonly unknown[] = [
-  0, -1, 1, 0.5, 2 ** 31, 2 ** 53 + 1, 1e308, -1e308, 1e-320, '12', '', null, true, [], {}, 'NaN', 'Infinity',
+  0,
+  -1,
+  1,
+  0.5,
+  2 ** 31,
+  2 ** 53 + 1,
+  1e308,
+  -1e308,
+  1e-320,
+  '12',
+  '',
+  null,
+  true,
+  [],
+  {},
+  'NaN',
+  'Infinity',
 ];
 
 /** One of the nasty strings, a known-valid value, or a mutation of a valid value. */
@@ -105,7 +121,9 @@ export class DeepJson {
     readonly array: boolean,
   ) {}
   text(): string {
-    return this.array ? `${'['.repeat(this.depth)}1${']'.repeat(this.depth)}` : `${'{"a":'.repeat(this.depth)}1${'}'.repeat(this.depth)}`;
+    return this.array
+      ? `${'['.repeat(this.depth)}1${']'.repeat(this.depth)}`
+      : `${'{"a":'.repeat(this.depth)}1${'}'.repeat(this.depth)}`;
   }
 }
 

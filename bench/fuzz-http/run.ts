@@ -57,14 +57,44 @@ export interface FuzzCase {
   bodyNote: string;
 }
 
-const QUERY_KEYS = ['pixels', 'heightA', 'format', 'max', 'surfaces', 'model', 'samples', 'job', 'colormap', 'kind', 'limit', 'ids'];
-const QUERY_VALUES = ['8', '128', '512', '513', '100000', '-1', '0', '1.5', '1e9', 'json', 'binary', 'none', 'viridis', 'grey', ''];
+const QUERY_KEYS = [
+  'pixels',
+  'heightA',
+  'format',
+  'max',
+  'surfaces',
+  'model',
+  'samples',
+  'job',
+  'colormap',
+  'kind',
+  'limit',
+  'ids',
+];
+const QUERY_VALUES = [
+  '8',
+  '128',
+  '512',
+  '513',
+  '100000',
+  '-1',
+  '0',
+  '1.5',
+  '1e9',
+  'json',
+  'binary',
+  'none',
+  'viridis',
+  'grey',
+  '',
+];
 
 /** Valid values for a dynamic segment, by the collection before it. */
 function validFor(segments: string[], k: number, fx: FuzzFixtures): string[] {
   const before = segments[k - 1];
   const name = segments[k];
-  if (name === '[file]' && before === 'export') return ['profiles.csv', 'barriers.csv', 'sites.csv', 'profiles.json', 'sites.json'];
+  if (name === '[file]' && before === 'export')
+    return ['profiles.csv', 'barriers.csv', 'sites.csv', 'profiles.json', 'sites.json'];
   if (name === '[file]') return ['tfjs-backend-wasm.wasm', 'tfjs-backend-wasm-simd.wasm'];
   if (before === 'datasets') return fx.datasetIds;
   if (before === 'surfaces') return fx.surfaceIds;
@@ -74,7 +104,10 @@ function validFor(segments: string[], k: number, fx: FuzzFixtures): string[] {
   return [];
 }
 
-function multipartBody(parts: { name: string; filename?: string; data: Uint8Array }[]): { body: Uint8Array; type: string } {
+function multipartBody(parts: { name: string; filename?: string; data: Uint8Array }[]): {
+  body: Uint8Array;
+  type: string;
+} {
   const boundary = `----fuzz${parts.length}x${parts.reduce((n, p) => n + p.data.length, 0)}`;
   const chunks: Uint8Array[] = [];
   for (const p of parts) {
@@ -113,7 +146,11 @@ function surfaceParts(rng: Rng, fx: FuzzFixtures): { name: string; filename?: st
     }));
   if (rng.chance(0.2)) parts.push({ name: 'surface', data: strToU8(mutateString(rng, ['MoS2', tag])) });
   if (rng.chance(0.1)) {
-    parts.push({ name: 'file', filename: `${tag}/meta.json`, data: strToU8(deepJson(rng.pick([10, 6000]), rng.chance(0.5)).text()) });
+    parts.push({
+      name: 'file',
+      filename: `${tag}/meta.json`,
+      data: strToU8(deepJson(rng.pick([10, 6000]), rng.chance(0.5)).text()),
+    });
   }
   return parts;
 }
@@ -130,16 +167,26 @@ function modelZipBody(rng: Rng, fx: FuzzFixtures): Uint8Array {
     case 3:
       return zipSync({ 'model.json': new Uint8Array(rng.pick([10, 1 << 20, 32 << 20])) });
     case 4:
-      return zipSync(Object.fromEntries(Array.from({ length: rng.pick([0, 5, 3000]) }, (_, i) => [`e${i}`, strToU8('x')])));
+      return zipSync(
+        Object.fromEntries(Array.from({ length: rng.pick([0, 5, 3000]) }, (_, i) => [`e${i}`, strToU8('x')])),
+      );
     default:
       return gzipSync(fx.modelZip);
   }
 }
 
 function jsonTemplate(pattern: string, fx: FuzzFixtures): Record<string, unknown> {
-  if (pattern === '/api/datasets') return { name: 'fuzz-new', description: '', settings: { pixels: 16, heightA: 1.5 }, muLiReference: 'bcc', muLiEv: -1.9 };
+  if (pattern === '/api/datasets')
+    return {
+      name: 'fuzz-new',
+      description: '',
+      settings: { pixels: 16, heightA: 1.5 },
+      muLiReference: 'bcc',
+      muLiEv: -1.9,
+    };
   if (pattern === '/api/datasets/[id]') return { muLiReference: 'custom', muLiEv: -1.9, note: 'fuzz' };
-  if (pattern.endsWith('/train-server')) return { spec: { type: 'mean' }, name: 'fz', seed: 1, protocol: { kind: 'none' } };
+  if (pattern.endsWith('/train-server'))
+    return { spec: { type: 'mean' }, name: 'fz', seed: 1, protocol: { kind: 'none' } };
   if (pattern.endsWith('/predictions')) return { siteId: fx.siteIds[0] ?? 'x', valueEv: -1.5, sigmaEv: 0.1 };
   return { name: 'fuzz', value: 1 };
 }
@@ -161,7 +208,9 @@ export function describeCase(routes: RouteEntry[], fx: FuzzFixtures, seed: numbe
     // Deleting the fixtures would starve later cases: DELETE gets unknown ids only.
     const valid = method === 'DELETE' ? [] : validFor(route.segments, k, fx);
     if (m[1]) {
-      const segs = Array.from({ length: 1 + rng.int(3) }, () => mutateString(rng, ['model.json', 'registry.json', 'densenet121']));
+      const segs = Array.from({ length: 1 + rng.int(3) }, () =>
+        mutateString(rng, ['model.json', 'registry.json', 'densenet121']),
+      );
       // Next.js hands handlers %-decoded segments, which are always well-formed UTF-16 (an escaped lone surrogate
       // fails to decode and never reaches a handler: proxy.ts answers 400).
       params[m[2]] = segs.map((s) => s.toWellFormed());
@@ -175,7 +224,9 @@ export function describeCase(routes: RouteEntry[], fx: FuzzFixtures, seed: numbe
   const query = new URLSearchParams();
   for (let q = rng.int(4); q > 0; q--) {
     const key = rng.chance(0.9) ? rng.pick(QUERY_KEYS) : rng.pick(NASTY_STRINGS);
-    const value = rng.chance(0.6) ? rng.pick(QUERY_VALUES) : mutateString(rng, [...fx.surfaceIds, ...fx.modelIds, crypto.randomUUID()]);
+    const value = rng.chance(0.6)
+      ? rng.pick(QUERY_VALUES)
+      : mutateString(rng, [...fx.surfaceIds, ...fx.modelIds, crypto.randomUUID()]);
     query.append(key.isWellFormed() ? key : 'k', value.isWellFormed() ? value : '%');
   }
   const qs = query.toString();
@@ -184,8 +235,15 @@ export function describeCase(routes: RouteEntry[], fx: FuzzFixtures, seed: numbe
   let body: Uint8Array | undefined;
   let bodyNote = 'none';
   if (method === 'POST' || method === 'PATCH' || method === 'PUT') {
-    const multipartRoute = /\/(uploads|labels)$/.test(route.pattern) || /\/models$/.test(route.pattern) || /\/import$/.test(route.pattern);
-    const kind = multipartRoute ? (rng.chance(0.85) ? 'multipart' : rng.pick(['json', 'raw'])) : rng.chance(0.85) ? 'json' : rng.pick(['multipart', 'raw']);
+    const multipartRoute =
+      /\/(uploads|labels)$/.test(route.pattern) || /\/models$/.test(route.pattern) || /\/import$/.test(route.pattern);
+    const kind = multipartRoute
+      ? rng.chance(0.85)
+        ? 'multipart'
+        : rng.pick(['json', 'raw'])
+      : rng.chance(0.85)
+        ? 'json'
+        : rng.pick(['multipart', 'raw']);
     if (kind === 'json') {
       const text = route.pattern.endsWith('/predictions')
         ? `[${Array.from({ length: rng.int(3) }, () => jsonBody(rng, jsonTemplate(route.pattern, fx), fx.siteIds)).join(',')}]`
@@ -204,11 +262,17 @@ export function describeCase(routes: RouteEntry[], fx: FuzzFixtures, seed: numbe
       } else parts = surfaceParts(rng, fx);
       const mp = multipartBody(parts);
       body = rng.chance(0.05) ? mp.body.slice(0, rng.int(mp.body.length)) : mp.body;
-      headers['content-type'] = rng.chance(0.95) ? mp.type : rng.pick(['multipart/form-data', 'text/plain', 'multipart/form-data; boundary=']);
+      headers['content-type'] = rng.chance(0.95)
+        ? mp.type
+        : rng.pick(['multipart/form-data', 'text/plain', 'multipart/form-data; boundary=']);
       bodyNote = `multipart ${parts.map((p) => `${p.name}${p.filename !== undefined ? `=${JSON.stringify(p.filename).slice(0, 80)}` : ''}(${p.data.length} B)`).join(', ')}`;
     } else {
-      body = /\/import$/.test(route.pattern) && rng.chance(0.5) ? modelZipBody(rng, fx) : mutateBytes(rng, strToU8('{"a":1}'));
-      if (rng.chance(0.5)) headers['content-type'] = rng.pick(['application/zip', 'application/octet-stream', 'application/json']);
+      body =
+        /\/import$/.test(route.pattern) && rng.chance(0.5)
+          ? modelZipBody(rng, fx)
+          : mutateBytes(rng, strToU8('{"a":1}'));
+      if (rng.chance(0.5))
+        headers['content-type'] = rng.pick(['application/zip', 'application/octet-stream', 'application/json']);
       bodyNote = `raw ${body.length} B`;
     }
   }
@@ -250,10 +314,14 @@ export async function runCase(
       return { res, buf };
     })();
     const out = await Promise.race([work, timeout]);
-    if (out === 'hang') return { status: 0, failure: { index, kind: 'hang', detail: `no answer within ${timeoutMs} ms`, fuzzCase: c } };
+    if (out === 'hang')
+      return { status: 0, failure: { index, kind: 'hang', detail: `no answer within ${timeoutMs} ms`, fuzzCase: c } };
     const { res, buf } = out;
     const text = buf.length < 4 << 20 ? new TextDecoder().decode(buf) : '';
-    const fail = (kind: FuzzFailure['kind'], detail: string) => ({ status: res.status, failure: { index, kind, detail, fuzzCase: c } });
+    const fail = (kind: FuzzFailure['kind'], detail: string) => ({
+      status: res.status,
+      failure: { index, kind, detail, fuzzCase: c },
+    });
     if (res.status >= 500) return fail('status_500', `${res.status} ${text.slice(0, 500)}`);
     if (res.status >= 400) {
       let reason: unknown;
@@ -304,12 +372,15 @@ export async function runHttpFuzz(opts: {
   from?: number;
   timeoutMs?: number;
   onProgress?: (done: number, failures: number) => void;
+  /** Called before each case runs (a crash of the process can then name the case). */
+  onCase?: (c: FuzzCase, index: number) => void;
 }): Promise<FuzzSummary> {
   const failures: FuzzFailure[] = [];
   const statuses = new Map<number, number>();
   const from = opts.from ?? 0;
   for (let i = from; i < from + opts.runs; i++) {
     const c = describeCase(opts.routes, opts.fixtures, opts.seed, i);
+    opts.onCase?.(c, i);
     const { status, failure } = await runCase(opts.routes, c, i, opts.timeoutMs ?? 20_000);
     if (failure) failures.push(failure);
     statuses.set(status, (statuses.get(status) ?? 0) + 1);

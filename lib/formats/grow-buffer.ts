@@ -36,7 +36,8 @@ export class GrowableFloat32 {
   /** Append `count` values of `block` (from its start). */
   append(block: Float32Array, count = block.length): void {
     const need = this.length + count;
-    if (need > this.capacity) throw new RangeError(`GrowableFloat32: ${need} values exceed the capacity ${this.capacity}`);
+    if (need > this.capacity)
+      throw new RangeError(`GrowableFloat32: ${need} values exceed the capacity ${this.capacity}`);
     if (this.buf && need > this.view.length) {
       this.buf.resize(Math.min(this.capacity, Math.max(need, this.view.length + STEP)) * 4);
       this.view = new Float32Array(this.buf);
@@ -47,7 +48,8 @@ export class GrowableFloat32 {
 
   /** The values as one Float32Array of exactly `capacity` values; call once `length === capacity`. */
   finish(): Float32Array {
-    if (this.length !== this.capacity) throw new RangeError(`GrowableFloat32: ${this.length} of ${this.capacity} values`);
+    if (this.length !== this.capacity)
+      throw new RangeError(`GrowableFloat32: ${this.length} of ${this.capacity} values`);
     if (this.buf && this.buf.byteLength !== this.capacity * 4) this.buf.resize(this.capacity * 4);
     return this.buf ? new Float32Array(this.buf, 0, this.capacity) : this.view;
   }

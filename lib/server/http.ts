@@ -14,8 +14,9 @@ export interface ErrorBody {
  * at least two segments; `e/A^3` or `1/2` are left alone.
  */
 export function scrubPaths(message: string): string {
-  return message.replace(/(?<![\w.~-])(?:[A-Za-z]:)?[\\/](?:[^\s\\/'"`:;,()[\]{}<>]+[\\/])+([^\s\\/'"`:;,()[\]{}<>]*)/g, (_, last: string) =>
-    last === '' ? '<folder>' : last,
+  return message.replace(
+    /(?<![\w.~-])(?:[A-Za-z]:)?[\\/](?:[^\s\\/'"`:;,()[\]{}<>]+[\\/])+([^\s\\/'"`:;,()[\]{}<>]*)/g,
+    (_, last: string) => (last === '' ? '<folder>' : last),
   );
 }
 
@@ -32,7 +33,13 @@ export function errorResponse(err: unknown): Response {
     const issue = err.issues[0];
     const where = issue?.path?.length ? `${issue.path.join('.')}: ` : '';
     return json(
-      { error: { code: 'invalid_request', message: `${where}${issue?.message ?? 'invalid request'}`, issues: err.issues } },
+      {
+        error: {
+          code: 'invalid_request',
+          message: `${where}${issue?.message ?? 'invalid request'}`,
+          issues: err.issues,
+        },
+      },
       422,
     );
   }
@@ -45,7 +52,10 @@ export function errorResponse(err: unknown): Response {
   }
   if (err instanceof SurfaceError) return json({ error: { code: err.code, message: err.message } }, 422);
   // Request.formData() / .json() of a malformed body (undici): the client's mistake, not ours.
-  if (err instanceof TypeError && /Failed to parse body as FormData|Body is unusable|Unexpected end of form/i.test(err.message)) {
+  if (
+    err instanceof TypeError &&
+    /Failed to parse body as FormData|Body is unusable|Unexpected end of form/i.test(err.message)
+  ) {
     return json({ error: { code: 'bad_body', message: `the request body could not be read: ${err.message}` } }, 400);
   }
   console.error(err);
@@ -76,13 +86,21 @@ export function checkJsonValue(value: unknown, what = 'the request body', maxDep
     const { v, depth, path } = stack.pop()!;
     if (typeof v === 'string') {
       if (!v.isWellFormed()) {
-        throw new HttpError(400, 'bad_string', `${what}${path ? ` at ${path}` : ''}: a string holds a lone UTF-16 surrogate`);
+        throw new HttpError(
+          400,
+          'bad_string',
+          `${what}${path ? ` at ${path}` : ''}: a string holds a lone UTF-16 surrogate`,
+        );
       }
       continue;
     }
     if (v === null || typeof v !== 'object') continue;
     if (depth >= maxDepth) {
-      throw new HttpError(400, 'too_deep', `${what} is nested deeper than ${maxDepth} levels${path ? ` (at ${path})` : ''}`);
+      throw new HttpError(
+        400,
+        'too_deep',
+        `${what} is nested deeper than ${maxDepth} levels${path ? ` (at ${path})` : ''}`,
+      );
     }
     if (Array.isArray(v)) v.forEach((x, i) => stack.push({ v: x, depth: depth + 1, path: `${path}[${i}]` }));
     else

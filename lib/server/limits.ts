@@ -77,7 +77,12 @@ export function maxModelBytes(): number {
 }
 
 /** What a model zip may hold (lib/formats/zip-limits.ts), judged before anything is inflated. */
-export function modelZipLimits(): { maxEntries: number; maxEntryBytes: number; maxTotalBytes: number; maxRatio: number } {
+export function modelZipLimits(): {
+  maxEntries: number;
+  maxEntryBytes: number;
+  maxTotalBytes: number;
+  maxRatio: number;
+} {
   return { maxEntries: 100, maxEntryBytes: maxModelBytes(), maxTotalBytes: maxModelBytes(), maxRatio: 200 };
 }
 

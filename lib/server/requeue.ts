@@ -61,6 +61,7 @@ export async function requeueInterruptedExtractions(): Promise<number> {
     queued++;
   }
   for (const [datasetId, ids] of byDataset) await startExtraction(datasetId, ids);
-  if (queued > 0) console.log(`epdi: re-queued extraction of ${queued} surface(s) left unextracted by a stopped server`);
+  if (queued > 0)
+    console.log(`epdi: re-queued extraction of ${queued} surface(s) left unextracted by a stopped server`);
   return queued;
 }

@@ -38,9 +38,13 @@ let datasetId = '';
 
 async function send(id: string, files: [string, string | Uint8Array][]): Promise<Response> {
   const form = new FormData();
-  for (const [p, c] of files) form.append('file', new Blob([typeof c === 'string' ? c : new Uint8Array(c)]), encodeURIComponent(p));
+  for (const [p, c] of files)
+    form.append('file', new Blob([typeof c === 'string' ? c : new Uint8Array(c)]), encodeURIComponent(p));
   const { body, contentType } = await encodeForm(form);
-  return upload(new Request('http://x', { method: 'POST', headers: { 'content-type': contentType }, body }), ctx({ id }));
+  return upload(
+    new Request('http://x', { method: 'POST', headers: { 'content-type': contentType }, body }),
+    ctx({ id }),
+  );
 }
 
 async function waitJob(id: string): Promise<{ status: string; error: string | null }> {
@@ -53,7 +57,9 @@ async function waitJob(id: string): Promise<{ status: string; error: string | nu
 }
 
 beforeAll(async () => {
-  const res = await createDataset(new Request('http://x', { method: 'POST', body: JSON.stringify({ name: 'hard', settings: { pixels: 16 } }) }));
+  const res = await createDataset(
+    new Request('http://x', { method: 'POST', body: JSON.stringify({ name: 'hard', settings: { pixels: 16 } }) }),
+  );
   datasetId = (await res.json()).dataset.id;
 }, 60_000);
 
@@ -84,7 +90,10 @@ describe('finding 3: bounded work from small inputs', () => {
     const locpot = files.find(([p]) => p.endsWith('LOCPOT'))![1];
     // 80 MB of blank lines after a valid LOCPOT: ~80 KB of gzip, ratio ~1000 (the old cap was 64 GiB).
     const gz = gzipSync(strToU8(locpot + '\n'.repeat(80 * 1024 ** 2)));
-    const res = await send(datasetId, [['Ratio/POSCAR', files[0][1]], ['Ratio/LOCPOT.gz', gz]]);
+    const res = await send(datasetId, [
+      ['Ratio/POSCAR', files[0][1]],
+      ['Ratio/LOCPOT.gz', gz],
+    ]);
     expect(res.status).toBe(413);
     const { error } = await res.json();
     expect(error.code).toBe('gzip_too_large');
@@ -139,7 +148,9 @@ describe('finding 4: malformed requests answer 4xx with a reason', () => {
   it('/api/weights/%25 (a lone % once decoded by Next.js): 400, not a URIError', async () => {
     const { mkdirSync } = await import('node:fs');
     mkdirSync(process.env.EPDI_WEIGHTS_DIR!, { recursive: true });
-    const res = await weightsFile(new Request('http://x/api/weights/%25'), { params: Promise.resolve({ path: ['%'] }) });
+    const res = await weightsFile(new Request('http://x/api/weights/%25'), {
+      params: Promise.resolve({ path: ['%'] }),
+    });
     expect(res.status).toBe(400);
     expect((await res.json()).error.code).toBe('bad_path');
   });
@@ -205,6 +216,25 @@ describe('finding 5: re-extraction', () => {
   });
 });
 
+describe('found by the HTTP fuzzer', () => {
+  it('a refused file name followed by a body cut off mid-part answers 400 and does not crash the process', async () => {
+    const boundary = 'xyzzy';
+    const body = strToU8(
+      `--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="..%2Fevil"\r\n\r\n${'a'.repeat(100_000)}`,
+    );
+    const res = await upload(
+      new Request('http://x', {
+        method: 'POST',
+        headers: { 'content-type': `multipart/form-data; boundary=${boundary}` },
+        body,
+      }),
+      ctx({ id: datasetId }),
+    );
+    expect(res.status).toBe(400);
+    await new Promise((r) => setTimeout(r, 100)); // an unhandled 'error' event would surface here
+  });
+});
+
 describe('finding 7: names, paths and headers', () => {
   it('a surface name past 100 characters: 422 (as dataset names)', async () => {
     const name = 'S'.repeat(101);
@@ -262,7 +292,7 @@ describe('finding 8: derived views are cached per dataset version', () => {
 });
 
 describe('findings 3, 4 and 7: model import', () => {
-  let zip = new Uint8Array();
+  let zip: Uint8Array = new Uint8Array();
   let modelDataset = '';
   beforeAll(async () => {
     const { labelledSurfaceFiles } = await import('./training-files');
@@ -271,11 +301,15 @@ describe('findings 3, 4 and 7: model import', () => {
     const { fitModel } = await import('@/lib/ml/models');
     const { modelToZip } = await import('@/lib/ml/persist');
     const { isLabelled } = await import('@/lib/ml/types');
-    const res = await createDataset(new Request('http://x', { method: 'POST', body: JSON.stringify({ name: 'models', settings: { pixels: 16 } }) }));
+    const res = await createDataset(
+      new Request('http://x', { method: 'POST', body: JSON.stringify({ name: 'models', settings: { pixels: 16 } }) }),
+    );
     modelDataset = (await res.json()).dataset.id;
     const up = await send(modelDataset, labelledSurfaceFiles('MoS2-V').files);
     await waitJob((await up.json()).extractJobId);
-    const batch = parseEpdiBatch(new Uint8Array(await (await batchRoute(new Request('http://x'), ctx({ id: modelDataset }))).arrayBuffer()));
+    const batch = parseEpdiBatch(
+      new Uint8Array(await (await batchRoute(new Request('http://x'), ctx({ id: modelDataset }))).arrayBuffer()),
+    );
     const model = await fitModel({ type: 'pixel-ridge', size: 8 }, samplesFromBatch(batch).filter(isLabelled), {
       imageSettings: { rangeEv: batch.header.rangeEv! },
       seed: 1,
@@ -285,7 +319,10 @@ describe('findings 3, 4 and 7: model import', () => {
 
   async function importZip(bytes: Uint8Array, query = ''): Promise<Response> {
     const { POST } = await import('@/app/api/datasets/[id]/models/import/route');
-    return POST(new Request(`http://x/${query}`, { method: 'POST', body: new Uint8Array(bytes) }), ctx({ id: modelDataset }));
+    return POST(
+      new Request(`http://x/${query}`, { method: 'POST', body: new Uint8Array(bytes) }),
+      ctx({ id: modelDataset }),
+    );
   }
 
   function rezip(edit: (files: Record<string, Uint8Array>) => void): Uint8Array {

@@ -85,6 +85,9 @@ export async function receiveMultipart(
         if (seen.has(rel))
           throw new UploadError(400, 'duplicate_path', `'${rel}' appears twice in the upload`, { file: rel });
       } catch (err) {
+        // Drained, not written: its 'error' (a body cut off after this part) must not go unhandled and crash the
+        // process (issue 15, found by npm run fuzz:http).
+        stream.on('error', () => undefined);
         stream.resume();
         reject(err);
         return;

@@ -67,7 +67,8 @@ describe('grid allocation follows the data (volumetric)', () => {
     for (const input of [strToU8(text), gzipSync(strToU8(text))]) {
       const v = parseVolumetric(input, { fileName: 'LOCPOT' });
       expect(v.grid.data.length).toBe(n);
-      for (const i of [0, 1, (1 << 20) - 1, 1 << 20, (1 << 20) + 1, n - 1]) expect(v.grid.data[i]).toBe((i * 0.25) % 1000);
+      for (const i of [0, 1, (1 << 20) - 1, 1 << 20, (1 << 20) + 1, n - 1])
+        expect(v.grid.data[i]).toBe((i * 0.25) % 1000);
     }
   });
 });
