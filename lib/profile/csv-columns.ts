@@ -158,7 +158,7 @@ export const SITE_COLUMNS: readonly CsvColumn<SiteCsvRow>[] = [
     description: 'z of the plane the MEP and EPDI were extracted in (top X layer + Li height setting), Angstrom',
     get: (r) => r.zPlaneA,
   },
-  { name: 'mep_V', description: 'MEP at the site: mean electrostatic potential energy of an electron, -e*phi, in eV, zero in the vacuum (phi in V has the opposite sign)', get: (r) => r.mepV },
+  { name: 'mep_eV', description: 'MEP at the site: mean potential energy of an electron, -e*phi, in eV, zero in the vacuum (phi in volts has the opposite sign)', get: (r) => r.mepV },
   { name: 'E_b_eV', description: 'DFT binding energy, eV; empty if not computed', get: (r) => r.ebEv },
   { name: 'E_b_pred_eV', description: 'predicted binding energy, eV; empty if no model', get: (r) => r.ebPredEv },
   { name: 'sigma_eV', description: 'one standard deviation of E_b_pred_eV, eV', get: (r) => r.sigmaEv },

@@ -22,7 +22,7 @@
  * barriers.csv  dataset, surface, hop, from_site, from_site_id, saddle_site, saddle_site_id, to_site, to_site_id,
  *               E_from_eV, E_saddle_eV, E_to_eV, barrier_forward_eV, barrier_backward_eV, sigma_eV, source,
  *               neb_barrier_eV, error_eV
- * sites.csv     dataset, surface, site, site_id, kind, x_A, y_A, z_A, z_plane_A, mep_V, E_b_eV, E_b_pred_eV,
+ * sites.csv     dataset, surface, site, site_id, kind, x_A, y_A, z_A, z_plane_A, mep_eV, E_b_eV, E_b_pred_eV,
  *               sigma_eV, dist_to_dopant_A
  * `*_site` / `site` hold the user's label name where the site was labelled, else the app's canonical site id;
  * `*_site_id` / `site_id` always the canonical id. In sites.csv z_A is the relaxed Li height from the label where

@@ -20,7 +20,7 @@ const { GET: exportFile } = await import('@/app/api/datasets/[id]/export/[file]/
 const { GET: exportJson } = await import('@/app/api/datasets/[id]/export.json/route');
 
 const SITES_HEADER =
-  'dataset,surface,site,site_id,kind,x_A,y_A,z_A,z_plane_A,mep_V,E_b_eV,E_b_pred_eV,sigma_eV,dist_to_dopant_A';
+  'dataset,surface,site,site_id,kind,x_A,y_A,z_A,z_plane_A,mep_eV,E_b_eV,E_b_pred_eV,sigma_eV,dist_to_dopant_A';
 const BARRIERS_HEADER =
   'dataset,surface,hop,from_site,from_site_id,saddle_site,saddle_site_id,to_site,to_site_id,E_from_eV,E_saddle_eV,' +
   'E_to_eV,barrier_forward_eV,barrier_backward_eV,sigma_eV,source,neb_barrier_eV,error_eV';

@@ -366,7 +366,7 @@ describe('profiles from the database', () => {
       'y_A',
       'z_A',
       'z_plane_A',
-      'mep_V',
+      'mep_eV',
       'E_b_eV',
       'E_b_pred_eV',
       'sigma_eV',

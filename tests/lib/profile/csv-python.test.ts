@@ -261,13 +261,13 @@ describe("Python's csv.DictReader", () => {
       'y_A',
       'z_A',
       'z_plane_A',
-      'mep_V',
+      'mep_eV',
       'E_b_eV',
       'E_b_pred_eV',
       'sigma_eV',
       'dist_to_dopant_A',
     ]);
-    expect(rows.map((r) => [r.site, r.site_id, r.x_A, r.y_A, r.z_A, r.z_plane_A, r.mep_V, r.E_b_eV])).toEqual([
+    expect(rows.map((r) => [r.site, r.site_id, r.x_A, r.y_A, r.z_A, r.z_plane_A, r.mep_eV, r.E_b_eV])).toEqual([
       ["'-1", 'T_M-0', '-1.5', '0.866', '11.62', '11.5', '-3.25', '-1.2'],
       ["'@home\tx", 'H-1', '0', '1e-7', '11.5', '11.5', '', ''],
     ]);
@@ -284,7 +284,7 @@ describe.skipIf(!pandasAvailable)('pandas.read_csv with no options', () => {
     for (const c of ['s', 'energy_eV', 'sigma_eV']) expect(out.pandas.profiles.dtypes[c]).toBe('float64');
     for (const c of ['E_from_eV', 'barrier_forward_eV', 'error_eV'])
       expect(out.pandas.barriers.dtypes[c]).toBe('float64');
-    for (const c of ['x_A', 'y_A', 'z_A', 'z_plane_A', 'mep_V', 'E_b_eV']) {
+    for (const c of ['x_A', 'y_A', 'z_A', 'z_plane_A', 'mep_eV', 'E_b_eV']) {
       expect(out.pandas.sites.dtypes[c]).toBe('float64');
     }
   });
@@ -303,7 +303,7 @@ describe.skipIf(!pandasAvailable)('pandas.read_csv with no options', () => {
       sigma_eV: null,
       error_eV: -0.02,
     });
-    expect(out.pandas.sites.records.map((r) => [r.site, r.x_A, r.y_A, r.z_A, r.mep_V])).toEqual([
+    expect(out.pandas.sites.records.map((r) => [r.site, r.x_A, r.y_A, r.z_A, r.mep_eV])).toEqual([
       ["'-1", -1.5, 0.866, 11.62, -3.25],
       ["'@home\tx", 0, 1e-7, 11.5, null],
     ]);

@@ -186,7 +186,7 @@ describe('sites.csv', () => {
     ];
     const text = [...sitesCsv(rows)].join('');
     expect(text.split('\n')[0]).toBe(
-      'dataset,surface,site,site_id,kind,x_A,y_A,z_A,z_plane_A,mep_V,E_b_eV,E_b_pred_eV,sigma_eV,dist_to_dopant_A',
+      'dataset,surface,site,site_id,kind,x_A,y_A,z_A,z_plane_A,mep_eV,E_b_eV,E_b_pred_eV,sigma_eV,dist_to_dopant_A',
     );
     const r = parse(text);
     expect(r.errors).toEqual([]);
@@ -201,14 +201,14 @@ describe('sites.csv', () => {
       y_A: 0.866,
       z_A: 11.62,
       z_plane_A: 11.5,
-      mep_V: -3.25,
+      mep_eV: -3.25,
       E_b_eV: -1.2,
       E_b_pred_eV: -1.18,
       sigma_eV: 0.02,
       dist_to_dopant_A: 3.2,
     });
     expect(r.data[1].site).toBe('#2 "odd"');
-    expect(r.data[1].mep_V).toBeNull();
+    expect(r.data[1].mep_eV).toBeNull();
     expect(r.data[2].site).toBe('multi\nline');
     expect(r.data[2].x_A).toBe(0);
     expect(r.data[2].y_A).toBe(1e-7);
@@ -346,7 +346,7 @@ describe('JSON sidecar', () => {
       y_A: 'Angstrom',
       z_A: 'Angstrom',
       z_plane_A: 'Angstrom',
-      mep_V: 'V',
+      mep_eV: 'eV',
       E_b_eV: 'eV',
       E_b_pred_eV: 'eV',
       sigma_eV: 'eV',

@@ -114,7 +114,7 @@ export default async function ProfilesPage({
         </div>
         <p className="text-xs text-slate-500">
           Plain RFC 4180 CSV, header on line 1 (pandas.read_csv reads them as they are); column units are in the names
-          (_eV, _A, _V). Provenance (dataset, μ<sub>Li</sub> record, model, column units, input file hashes) is in the
+          (_eV, _A). Provenance (dataset, μ<sub>Li</sub> record, model, column units, input file hashes) is in the
           JSON sidecar of each file.
         </p>
       </section>
