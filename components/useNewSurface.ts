@@ -2,7 +2,7 @@
 
 import { useState } from 'react';
 import type { NewSurfaceTable } from '@/lib/ml/new-surface-table';
-import type { ModelSpec } from '@/lib/ml/models';
+import { modelName, type ModelSpec } from '@/lib/ml/models';
 import { NEW_SURFACE_DEFAULT_MODELS } from '@/lib/ml/new-surface-models';
 import { formatDuration } from '@/lib/view/time';
 import { runJob } from './training-api';
@@ -36,7 +36,9 @@ export function useNewSurface(datasetId: string): NewSurfaceRun {
     setTable(null);
     setStatus('starting the new-surface evaluation on the server…');
     try {
-      const models = extra ? [...NEW_SURFACE_DEFAULT_MODELS, extra] : undefined;
+      // The chosen model joins the standard rows unless it is one of them already (no duplicate rows).
+      const isDefault = extra && NEW_SURFACE_DEFAULT_MODELS.some((m) => modelName(m) === modelName(extra));
+      const models = extra && !isDefault ? [...NEW_SURFACE_DEFAULT_MODELS, extra] : undefined;
       const r = await runJob<{ table: NewSurfaceTable; seconds: number }>(
         `/api/datasets/${datasetId}/models/new-surface`,
         { protocol, shots: s.shots.length ? s.shots : [0], seed: s.seed, ...(models ? { models } : {}) },

@@ -133,7 +133,9 @@ export async function runNewSurface(
   if (input.protocol.kind === 'train-test')
     for (const s of [...input.protocol.train, ...input.protocol.test])
       if (!names.has(s)) throw new HttpError(422, 'no_surface', `no surface named ${s} in this dataset`);
-  const specs = (input.models as ModelSpec[] | undefined) ?? [...NEW_SURFACE_DEFAULT_MODELS];
+  const requested = (input.models as ModelSpec[] | undefined) ?? [...NEW_SURFACE_DEFAULT_MODELS];
+  // One row per model name: a model asked for twice is evaluated once.
+  const specs = requested.filter((m, i) => requested.findIndex((n) => modelName(n) === modelName(m)) === i);
   const steps = (specs.length + 1) * input.shots.length;
   let done = 0;
   const result = await evaluateNewSurface(

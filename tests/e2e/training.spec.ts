@@ -57,7 +57,7 @@ test.describe('training in the browser', () => {
     await page.getByLabel('Model type').selectOption('frozen-mlp');
     await page.getByLabel('Backbone (ImageNet weights)').selectOption('darknet-tiny');
     await page.getByLabel('Backbone input size (px)').selectOption('64');
-    await page.getByLabel('Epochs').fill('30');
+    await page.getByLabel('Epochs', { exact: true }).fill('30');
     await page.getByLabel('Repeats').fill('3');
     const t0 = Date.now();
     await page.getByRole('button', { name: 'Train', exact: true }).click();
@@ -113,7 +113,7 @@ test.describe('training in the browser', () => {
 
     // Cancel: a long CNN run stops at the next batch and the engine stays usable.
     await page.getByLabel('Model type').selectOption('cnn');
-    await page.getByLabel('Epochs').fill('2000');
+    await page.getByLabel('Epochs', { exact: true }).fill('2000');
     await page.getByRole('button', { name: 'Train', exact: true }).click();
     await expect(page.getByLabel(/^epoch \d+\/2000/)).toBeVisible({ timeout: 30_000 });
     await page.getByRole('button', { name: 'Cancel' }).click();
@@ -132,12 +132,12 @@ test.describe('training in the browser', () => {
 
     // Closed-form models have no epochs or learning rate; models trained by epochs do.
     await page.getByLabel('Model type').selectOption('descriptor-gp');
-    await expect(page.getByLabel('Epochs')).toHaveCount(0);
-    await expect(page.getByLabel('Learning rate')).toHaveCount(0);
+    await expect(page.getByLabel('Epochs', { exact: true })).toHaveCount(0);
+    await expect(page.getByLabel('Learning rate', { exact: true })).toHaveCount(0);
     await expect(page.getByLabel('Backbone input size (px)')).toHaveCount(0);
     await page.getByLabel('Model type').selectOption('cnn');
-    await expect(page.getByLabel('Epochs')).toBeVisible();
-    await expect(page.getByLabel('Learning rate')).toBeVisible();
+    await expect(page.getByLabel('Epochs', { exact: true })).toBeVisible();
+    await expect(page.getByLabel('Learning rate', { exact: true })).toBeVisible();
     await expect(page.getByLabel('Backbone (ImageNet weights)')).toHaveCount(0);
 
     // Train a closed-form model twice and save both: the second save is versioned, never a duplicate name.
