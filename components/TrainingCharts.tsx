@@ -15,6 +15,7 @@ import {
 } from 'recharts';
 import type { CalibrationPoint } from '@/lib/ml/calibration';
 import type { ParityPoint } from './training-protocol';
+import { axisScale } from '@/lib/view/ticks';
 
 const fmt = (v: unknown, d = 3) => (typeof v === 'number' && Number.isFinite(v) ? v.toFixed(d) : String(v));
 
@@ -59,13 +60,12 @@ export function LossChart({ points, epochs }: { points: { epoch: number; train: 
 /** Predicted vs DFT E_b on every test split, error bars ±1σ, with the y = x line. */
 export function ParityChart({ points, model }: { points: ParityPoint[]; model: string }) {
   const data = points.map((p) => ({ ...p, err: p.sigmaEv ?? 0 }));
-  const all = points.flatMap((p) => [p.truthEv, p.meanEv]);
-  const lo = Math.min(...all);
-  const hi = Math.max(...all);
-  const pad = 0.05 * (hi - lo || 1);
+  // One round axis for both (a parity plot is square in meaning), covering the error bars; distinct tick labels.
+  const axis = axisScale(points.flatMap((p) => [p.truthEv, p.meanEv - (p.sigmaEv ?? 0), p.meanEv + (p.sigmaEv ?? 0)]));
+  const [lo, hi] = axis.domain;
   const diag = [
-    { truthEv: lo - pad, line: lo - pad },
-    { truthEv: hi + pad, line: hi + pad },
+    { truthEv: lo, line: lo },
+    { truthEv: hi, line: hi },
   ];
   const hasSigma = points.some((p) => p.sigmaEv !== undefined);
   return (
@@ -77,14 +77,16 @@ export function ParityChart({ points, model }: { points: ParityPoint[]; model: s
             <XAxis
               type="number"
               dataKey="truthEv"
-              domain={[lo - pad, hi + pad]}
-              tickFormatter={(v: number) => v.toFixed(2)}
+              domain={axis.domain}
+              ticks={axis.ticks}
+              tickFormatter={axis.format}
               label={{ value: 'DFT E_b (eV)', position: 'bottom', offset: 10 }}
             />
             <YAxis
               type="number"
-              domain={[lo - pad, hi + pad]}
-              tickFormatter={(v: number) => v.toFixed(2)}
+              domain={axis.domain}
+              ticks={axis.ticks}
+              tickFormatter={axis.format}
               label={{ value: 'predicted E_b (eV)', angle: -90, position: 'insideLeft' }}
             />
             <Tooltip formatter={(v) => fmt(v, 3)} />
