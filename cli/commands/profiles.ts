@@ -96,9 +96,13 @@ async function output(result: DatasetProfiles, args: CliArgs, csv: string | unde
     const mae = cmp.length
       ? summarizeNebComparisons(cmp.map((h) => ({ hop: h.hop, ...h.neb!.comparison! }))).maeEv
       : null;
+    // Say when the bottleneck rests on predicted knots: a doping effect from predictions is not a DFT result.
+    const bottleneck = s.hops.find((h) => h.hop === s.percolation?.bottleneckHop);
+    const basis =
+      bottleneck && bottleneck.source !== 'dft' ? ` (bottleneck ${bottleneck.hop}: ${bottleneck.source})` : '';
     console.log(
       `${s.name}: ${s.hops.length} hops (${s.incomplete.length} incomplete), percolating barrier ` +
-        `${fmt(s.percolation?.barrierEv)} eV, ` +
+        `${fmt(s.percolation?.barrierEv)} eV${basis}, ` +
         (cmp.length ? `${cmp.length} NEB (MAE ${fmt(mae)} eV)` : 'no NEB'),
     );
   }
