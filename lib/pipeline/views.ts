@@ -4,7 +4,7 @@
  * exports and the command line. Energies in eV on the dataset's mu_Li record, lengths in Angstrom, Cartesian.
  */
 import type { Vec3 } from '../math/mat3';
-import type { DopingEffect, EnergySource, NebComparison, NebOverall, SigmaMethod } from '../profile';
+import type { DopingEffect, EnergySource, HopProfile, NebComparison, NebOverall } from '../profile';
 import type { MuLiRecord } from './mu-li';
 import type { MuLiReference } from '../profile/binding';
 
@@ -114,7 +114,23 @@ export interface NebView {
   comparison: Omit<NebComparison, 'hop'> | null;
 }
 
-export interface HopProfileView {
+/** The sampled curve and barriers of a hop, as lib/profile `hopProfile` computes them. */
+export type HopCurve = Pick<
+  HopProfile,
+  | 's'
+  | 'energyEv'
+  | 'sigmaEv'
+  | 'sigmaMethod'
+  | 'source'
+  | 'barrierForwardEv'
+  | 'barrierBackwardEv'
+  | 'barrierForwardSigmaEv'
+  | 'barrierBackwardSigmaEv'
+  | 'maxEnergyEv'
+  | 'saddleIsMaximum'
+>;
+
+export interface HopProfileView extends HopCurve {
   hopId: string;
   hop: string;
   surfaceId: string;
@@ -125,17 +141,6 @@ export interface HopProfileView {
   sSaddle: number;
   /** Lattice cells (a, b) of the `to` image reached from the `from` site. */
   translation: [number, number];
-  s: number[];
-  energyEv: number[];
-  sigmaEv: number[] | null;
-  sigmaMethod: SigmaMethod;
-  source: EnergySource;
-  barrierForwardEv: number;
-  barrierBackwardEv: number;
-  barrierForwardSigmaEv: number | null;
-  barrierBackwardSigmaEv: number | null;
-  maxEnergyEv: number;
-  saddleIsMaximum: boolean;
   neb: NebView | null;
 }
 

@@ -21,7 +21,8 @@ import { db } from './db';
 import { epdiBatch } from './epdi-batch';
 import { HttpError } from './http';
 import { startJob } from './jobs';
-import { datasetMuLi, loadSurfaces, pipelineSurface, type SurfaceRow } from './profiles';
+import { datasetMuLi } from './profiles';
+import { loadSurfaces, pipelineSurface, type SurfaceRow } from './profiles-load';
 
 const specSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('mean'), anchor: z.literal('endpoints').optional() }).strict(),

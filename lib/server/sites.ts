@@ -1,6 +1,7 @@
 import type { Structure } from '@/lib/structure/structure';
 import { datasetValueRange, type ValueRange } from '@/lib/epdi/range';
 import { db } from './db';
+import { labelProvenanceSchema, safeJson } from './profiles-load';
 
 export interface SiteView {
   id: string;
@@ -54,21 +55,14 @@ export interface SurfaceDetail {
 function labelProvenance(
   text: string | undefined,
 ): Pick<SiteView, 'labelName' | 'labelFile' | 'labelLine' | 'labelKind' | 'matchDistanceA'> {
-  let p: Record<string, unknown> = {};
-  try {
-    const v = text ? (JSON.parse(text) as unknown) : null;
-    if (v && typeof v === 'object') p = v as Record<string, unknown>;
-  } catch {
-    p = {};
-  }
-  const str = (v: unknown): string | null => (typeof v === 'string' ? v : null);
-  const num = (v: unknown): number | null => (typeof v === 'number' && Number.isFinite(v) ? v : null);
+  const p = labelProvenanceSchema.safeParse(text ? safeJson(text) : null);
+  const d = p.success ? p.data : {};
   return {
-    labelName: str(p.site),
-    labelFile: str(p.file),
-    labelLine: num(p.line),
-    labelKind: str(p.kind),
-    matchDistanceA: num(p.matchDistanceA),
+    labelName: d.site ?? null,
+    labelFile: d.file ?? null,
+    labelLine: d.line ?? null,
+    labelKind: d.kind ?? null,
+    matchDistanceA: d.matchDistanceA ?? null,
   };
 }
 
