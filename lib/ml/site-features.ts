@@ -99,7 +99,7 @@ export function siteFeatures(
     if (!s.hollows) return;
     for (const h of s.hollows) bridgesOf.set(h, [...(bridgesOf.get(h) ?? []), i]);
   });
-  return sites.map((site, i) => {
+  const out = sites.map((site, i) => {
     const f: Record<string, number> = {};
     // kind
     if (site.hollows) {
@@ -147,6 +147,28 @@ export function siteFeatures(
     f['geometry:x_x_A'] = xx;
     return f;
   });
+  return centreHollowGeometry(sites, out);
+}
+
+const HOLLOW_KINDS = new Set(['T_M', 'H', 'H_X']);
+
+/**
+ * The geometry features of a hollow, taken relative to their mean over every hollow of the surface (inputs only, so a
+ * new surface has it too). A surface's offset a_s (./site-relative-model.ts) is then the level of its average hollow,
+ * which the host's levels describe (Li's electron goes to the electron reservoir the dopant sets, a whole-surface
+ * shift), while the dopant's local terms only move hollows relative to one another. Without this the within-surface
+ * slope of e.g. 1/d, times the labelled sites' mean 1/d, was pushed into the offsets of doped surfaces and the level
+ * line of an unseen surface extrapolated it (minima E_b 122 vs 55 meV in leave-one-surface-out on the demo).
+ */
+function centreHollowGeometry(sites: SiteFeatureInput['sites'], rows: Record<string, number>[]): Record<string, number>[] {
+  const hollows = rows.filter((_, i) => HOLLOW_KINDS.has(sites[i].kind));
+  if (!hollows.length) return rows;
+  const keys = Object.keys(hollows[0]).filter((k) => featureGroupOf(k) === 'geometry');
+  const means = Object.fromEntries(keys.map((k) => [k, mean(hollows.map((r) => r[k]))]));
+  rows.forEach((r, i) => {
+    if (HOLLOW_KINDS.has(sites[i].kind)) for (const k of keys) r[k] -= means[k];
+  });
+  return rows;
 }
 
 /** The `epdi` group of one sample (shape descriptors of its potential image). */
