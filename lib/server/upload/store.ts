@@ -4,6 +4,7 @@ import { createGridRow, deleteGridChunks, writeGridChunks } from '../grid-store'
 import type { ParsedSurface } from './parse-surface';
 import { UploadError } from './errors';
 import { MAX_NAME_LENGTH } from '../limits';
+import { compareSourceFiles, describeDifference } from './same-files';
 
 export interface StoredSurface {
   id: string;
@@ -14,17 +15,12 @@ export interface StoredSurface {
   replaced?: boolean;
 }
 
-function fileFingerprint(files: ParsedSurface['sourceFiles']): string {
-  return files
-    .map((f) => `${f.path.split('/').slice(-3).join('/')}:${f.sha256}`)
-    .sort()
-    .join('|');
-}
-
 /**
  * Store parsed surfaces in ONE transaction: either all land or none. A surface whose name already exists with the
- * same files is left as is (imports are idempotent); with different files it is a 409 naming the folder, or, with
- * `onConflict: 'replace'` (re-importing a folder that gained labels), the old surface and all it derived are replaced.
+ * same files is left as is (imports are idempotent; "the same" includes the original folder of a surface that has
+ * since gained labels through "add labels", ./same-files.ts); with different files it is a 409 naming the first file
+ * that differs, or, with `onConflict: 'replace'` (re-importing a folder that gained labels), the old surface and all
+ * it derived are replaced.
  */
 export async function storeSurfaces(
   datasetId: string,
@@ -67,7 +63,8 @@ export async function storeSurfaces(
           });
           if (existing) {
             const before = JSON.parse(existing.sourceFilesJson) as ParsedSurface['sourceFiles'];
-            if (fileFingerprint(before) === fileFingerprint(s.sourceFiles)) {
+            const same = compareSourceFiles(before, s.sourceFiles);
+            if (same.kind === 'same') {
               out.push({ id: existing.id, name: s.name, unchanged: true });
               continue;
             }
@@ -77,8 +74,9 @@ export async function storeSurfaces(
               throw new UploadError(
                 409,
                 'surface_exists',
-                `a surface named '${s.name}' already exists in this dataset with other files; rename the folder or delete it first`,
-                { file: s.sourceFiles[0]?.path },
+                `a surface named '${s.name}' already exists in this dataset with other files (${describeDifference(same)}); ` +
+                  'rename the folder or delete it first',
+                { file: same.file },
               );
           }
           const row = await tx.surface.create({
