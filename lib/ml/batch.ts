@@ -23,6 +23,8 @@ export interface EpdiBatchSite {
   eBindingEv: number | null;
   /** Surface-level descriptors (e.g. host levels against the vacuum, lib/ml/host-levels.ts). */
   descriptors?: Record<string, number>;
+  /** Site features for the new-surface models (lib/ml/site-features.ts), from inputs only. */
+  siteFeatures?: Record<string, number>;
 }
 
 export interface EpdiBatchHeader {
@@ -96,6 +98,7 @@ export function samplesFromBatch(batch: { header: EpdiBatchHeader; potentials: F
       siteGroup: s.symmetryGroup === null ? undefined : groupKey(s.surfaceId, s.symmetryGroup),
       descriptors: s.descriptors && Object.keys(s.descriptors).length ? s.descriptors : undefined,
       hopEnds: ends,
+      ...(s.siteFeatures ? { siteFeatures: s.siteFeatures } : {}),
       hopEndsMepEv: ends && mepOfGroup.has(ends[0]) && mepOfGroup.has(ends[1]) ? (mepOfGroup.get(ends[0])! + mepOfGroup.get(ends[1])!) / 2 : undefined,
     };
   });

@@ -4,6 +4,7 @@ import { storedSurfaceLevels } from './host-levels';
 import { datasetSettingsSchema } from './datasets';
 import { latestBindingEnergies } from './latest-labels';
 import { datasetEpdiRange, epdiValues } from './sites';
+import { storedSiteFeatures, type StoredFeatureHop, type StoredFeatureSite } from './site-features-store';
 
 export type { EpdiBatchHeader, EpdiBatchSite } from '@/lib/ml/batch';
 export { parseEpdiBatch };
@@ -27,6 +28,9 @@ export async function epdiBatch(datasetId: string): Promise<Uint8Array> {
       symmetryGroup: true,
       dopantDistanceA: true,
       mepV: true,
+      x: true,
+      y: true,
+      z: true,
       epdi: true,
       epdiPixels: true,
     },
@@ -35,7 +39,7 @@ export async function epdiBatch(datasetId: string): Promise<Uint8Array> {
     (
       await db.surface.findMany({
         where: { datasetId },
-        select: { id: true, name: true, host: true, dopant: true, metaJson: true, extractionJson: true },
+        select: { id: true, name: true, host: true, dopant: true, metaJson: true, extractionJson: true, structureJson: true },
       })
     ).map((s) => [s.id, { ...s, descriptors: storedSurfaceLevels(s) }]),
   );
@@ -51,6 +55,7 @@ export async function epdiBatch(datasetId: string): Promise<Uint8Array> {
     const [a, b] = [group.get(h.fromSiteId), group.get(h.toSiteId)];
     hopEnds.set(h.saddleSiteId, a === null || a === undefined || b === null || b === undefined ? null : [a, b]);
   }
+  const features = datasetSiteFeatures(all, hops, surfaces);
   const rows = all.filter((r) => r.epdi !== null);
   const pixels = rows[0]?.epdiPixels ?? 0;
   const mixed = rows.find((r) => r.epdiPixels !== pixels);
@@ -80,8 +85,39 @@ export async function epdiBatch(datasetId: string): Promise<Uint8Array> {
         mepV: r.mepV,
         eBindingEv: labels.get(r.id) ?? null,
         descriptors: surface.descriptors,
+        siteFeatures: features.get(r.id),
       };
     }),
   };
   return encodeEpdiBatch(header, (data) => rows.forEach((r, i) => data.set(epdiValues(r.epdi!), i * pixels * pixels)));
+}
+
+/** Site features of every site, surface by surface (a surface whose structure cannot be read has none). */
+function datasetSiteFeatures(
+  sites: readonly (StoredFeatureSite & { surfaceId: string })[],
+  hops: readonly StoredFeatureHop[],
+  surfaces: ReadonlyMap<string, { structureJson: string; dopant: string | null; descriptors: Record<string, number> }>,
+): Map<string, Record<string, number>> {
+  const bySurface = new Map<string, StoredFeatureSite[]>();
+  for (const s of sites) {
+    const list = bySurface.get(s.surfaceId);
+    if (list) list.push(s);
+    else bySurface.set(s.surfaceId, [s]);
+  }
+  const surfaceOf = new Map(sites.map((s) => [s.id, s.surfaceId]));
+  const hopsOf = new Map<string, StoredFeatureHop[]>();
+  for (const h of hops) {
+    const sid = surfaceOf.get(h.saddleSiteId);
+    if (sid === undefined) continue;
+    const list = hopsOf.get(sid);
+    if (list) list.push(h);
+    else hopsOf.set(sid, [h]);
+  }
+  const out = new Map<string, Record<string, number>>();
+  for (const [surfaceId, list] of bySurface) {
+    const surface = surfaces.get(surfaceId);
+    if (!surface) continue;
+    for (const [id, f] of storedSiteFeatures(surface, list, hopsOf.get(surfaceId) ?? [], surface.descriptors)) out.set(id, f);
+  }
+  return out;
 }

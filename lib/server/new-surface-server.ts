@@ -1,8 +1,8 @@
 /**
  * The new-surface protocols (lib/ml/new-surface.ts) on a stored dataset, for the browser's training panel: the same
  * `evaluateNewSurface` and table (lib/ml/new-surface-table.ts) as `epdi evaluate --protocol loso|--train/--test`, run
- * on the server as a job (closed-form models, fast). Samples come from the EPDI batch, site features are rebuilt from
- * the stored sites and structure (lib/ml/site-features.ts), and the surfaces are the profiles' pipeline surfaces.
+ * on the server as a job (closed-form models, fast). Samples come from the EPDI batch with their site features
+ * (./site-features-store.ts), and the surfaces are the profiles' pipeline surfaces.
  * Surfaces are named by their names (sample ids `${surfaceName}/${siteId}`), as the CLI names them by folder.
  */
 import { z } from 'zod';
@@ -12,17 +12,15 @@ import { evaluateNewSurface, type NewSurfaceProtocol } from '@/lib/ml/new-surfac
 import type { EvalSurface } from '@/lib/ml/new-surface-score';
 import { newSurfaceTable, type NewSurfaceTable } from '@/lib/ml/new-surface-table';
 import { NEW_SURFACE_DEFAULT_MODELS } from '@/lib/ml/new-surface-models';
-import { FEATURE_GROUPS, siteFeatures } from '@/lib/ml/site-features';
+import { FEATURE_GROUPS } from '@/lib/ml/site-features';
 import type { Sample } from '@/lib/ml/types';
-import type { Structure } from '@/lib/structure/structure';
-import { detectLayers, project2 } from '@/lib/surface';
 import { MlError } from '@/lib/ml/errors';
 import { db } from './db';
 import { epdiBatch } from './epdi-batch';
 import { HttpError } from './http';
 import { startJob } from './jobs';
 import { datasetMuLi } from './profiles';
-import { loadSurfaces, pipelineSurface, type SurfaceRow } from './profiles-load';
+import { loadSurfaces, pipelineSurface } from './profiles-load';
 
 const specSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('mean'), anchor: z.literal('endpoints').optional() }).strict(),
@@ -61,30 +59,6 @@ export interface NewSurfaceJobResult {
   models: string[];
 }
 
-/** Site features of one stored surface, rebuilt from its sites, hops and structure (same order as `row.sites`). */
-function storedSiteFeatures(row: SurfaceRow, hostLevels: Record<string, number>): Map<string, Record<string, number>> {
-  const structure = JSON.parse(row.structureJson) as Structure;
-  const frame = detectLayers(structure).frame;
-  const index = new Map(row.sites.map((s, i) => [s.id, i]));
-  const hollows = new Map<string, [number, number]>();
-  for (const h of row.hops) {
-    const [a, b] = [index.get(h.fromSiteId), index.get(h.toSiteId)];
-    if (a !== undefined && b !== undefined && !hollows.has(h.saddleSiteId)) hollows.set(h.saddleSiteId, [a, b]);
-  }
-  const input = {
-    sites: row.sites.map((s) => ({
-      kind: s.kind,
-      xy: project2(frame, [s.x, s.y, s.z]),
-      hollows: hollows.get(s.id),
-      dopantDistances:
-        row.dopant && s.dopantDistanceA !== null ? [{ species: row.dopant, distanceA: s.dopantDistanceA }] : [],
-    })),
-    meps: row.sites.map((s) => s.mepV ?? 0),
-  };
-  const features = siteFeatures(input, structure, hostLevels);
-  return new Map(row.sites.map((s, i) => [s.id, features[i]]));
-}
-
 /** The dataset as the new-surface protocols read it: samples (with site features) and pipeline surfaces. */
 export async function loadNewSurfaceData(datasetId: string): Promise<{ samples: Sample[]; surfaces: EvalSurface[] }> {
   const [batchBytes, rows, mu] = await Promise.all([
@@ -95,21 +69,16 @@ export async function loadNewSurfaceData(datasetId: string): Promise<{ samples: 
   const batch = parseEpdiBatch(batchBytes);
   const raw = samplesFromBatch(batch);
   const byDbId = new Map(rows.map((r) => [r.id, r]));
-  const levels = new Map(batch.header.sites.map((s) => [s.surfaceId, s.descriptors ?? {}]));
-  const features = new Map<string, Map<string, Record<string, number>>>();
-  for (const r of rows) features.set(r.id, storedSiteFeatures(r, levels.get(r.id) ?? {}));
   const rename = (key: string | undefined, dbId: string, name: string): string | undefined =>
     key?.startsWith(`${dbId}#`) ? `${name}#${key.slice(dbId.length + 1)}` : key;
   const samples = raw.map((s): Sample => {
     const row = byDbId.get(s.surfaceId)!;
-    const f = features.get(row.id)?.get(s.id);
     return {
       ...s,
       id: `${row.name}/${s.id}`,
       surfaceId: row.name,
       siteGroup: rename(s.siteGroup, row.id, row.name),
       hopEnds: s.hopEnds && [rename(s.hopEnds[0], row.id, row.name)!, rename(s.hopEnds[1], row.id, row.name)!],
-      ...(f ? { siteFeatures: f } : {}),
     };
   });
   const surfaces = rows.map((r): EvalSurface => ({
