@@ -54,7 +54,7 @@ async function main(): Promise<void> {
   }
   const mae = (v: number) => `${(v * 1000).toFixed(1)} meV`;
   console.log(
-    `seed: default model ${trained.model}, chosen on held-out saddles from ${trained.chosenFrom.map((c) => `${c.model} ${mae(c.maeEv)}`).join(', ')}; ${trained.predictions} predictions stored`,
+    `seed: default model ${trained.model}, chosen by ${trained.chosenBy} from ${trained.chosenFrom.map((c) => `${c.model} ${mae(c.maeEv)}`).join(', ')}; ${trained.predictions} predictions stored`,
   );
 }
 

@@ -1,16 +1,27 @@
 /**
- * The dataset's default model: every closed-form candidate, plain and anchored on the end minima, is evaluated on the
- * same paper splits (all minima + 33% of saddles in training); the one with the lowest held-out saddle MAE is fitted
- * on all labels and stored with its predictions. The choice is made on its own splits (seed SELECTION_SEED), not on
- * the seed-1 splits whose MAE the stored model reports, so the reported MAE is not the minimum of the candidates'. `npm run demo` runs this after seeding, so the demo opens with
- * predicted profiles for every hop.
+ * The dataset's default model, fitted on all labels and stored with its predictions for every unlabelled site.
+ * Candidates: every closed-form model, plain and anchored on the end minima, and the site-relative models built for
+ * surfaces nobody has computed (lib/ml/site-relative-model.ts). How it is chosen depends on what it must predict:
+ *
+ * - With at least MIN_NEW_SURFACE labelled surfaces, the default must also predict surfaces without labels (a new
+ *   dopant or host uploaded next), so candidates are compared by leave one surface out (k = 0) on the directed
+ *   barriers of the held-out surface (lib/ml/new-surface.ts, the same scoring as `epdi evaluate --protocol loso`); at
+ *   most MAX_SELECTION_SURFACES test surfaces, drawn with SELECTION_SEED, keep this bounded on large datasets.
+ * - Otherwise on the paper splits (all minima + 33% of saddles in training), by held-out saddle MAE.
+ *
+ * The choice is made with its own seed (SELECTION_SEED), not on the seed-1 splits whose MAE the stored model reports.
+ * `npm run demo` runs this after seeding, so the demo opens with predicted profiles for every hop.
  */
 import { parseEpdiBatch, samplesFromBatch } from '@/lib/ml/batch';
 import { compareModels, type Protocol } from '@/lib/ml/evaluate';
 import { datasetRangeEv } from '@/lib/ml/image';
-import type { ModelSpec } from '@/lib/ml/models';
+import { modelName, type ModelSpec } from '@/lib/ml/models';
+import { evaluateNewSurface } from '@/lib/ml/new-surface';
+import { deriveSeed, mulberry32, shuffled } from '@/lib/ml/rng';
+import { isLabelled } from '@/lib/ml/types';
 import { db } from './db';
 import { epdiBatch } from './epdi-batch';
+import { loadNewSurfaceData } from './new-surface-server';
 import { trainAndStore, type TrainServerResult } from './train-server';
 
 const PLAIN: ModelSpec[] = [
@@ -22,7 +33,11 @@ const PLAIN: ModelSpec[] = [
 export const DEFAULT_CANDIDATES: ModelSpec[] = [
   ...PLAIN,
   ...PLAIN.map((s): ModelSpec => ({ ...s, anchor: 'endpoints' })),
+  { type: 'site-relative', groups: ['kind', 'host', 'potential'] },
+  { type: 'site-relative', groups: ['kind', 'host', 'potential', 'geometry'] },
 ];
+const MIN_NEW_SURFACE = 3;
+const MAX_SELECTION_SURFACES = 12;
 
 const SELECTION = { kind: 'paper', fraction: 0.33, repeats: 10 } satisfies Protocol;
 const DEFAULT_SUFFIX = '(default: lowest held-out MAE)';
@@ -32,20 +47,22 @@ export const SELECTION_SEED = 1001;
 export async function trainDefaultModel(
   datasetId: string,
   report: (fraction: number, message: string) => void = () => {},
-): Promise<(TrainServerResult & { chosenFrom: { model: string; maeEv: number }[] }) | null> {
+): Promise<(TrainServerResult & { chosenBy: Choice['by']; chosenFrom: { model: string; maeEv: number }[] }) | null> {
   const batch = parseEpdiBatch(await epdiBatch(datasetId));
   const samples = samplesFromBatch(batch);
   const saddles = samples.filter((s) => s.isSaddle && s.eBindingEv !== undefined).length;
   if (saddles < 3) return null;
   const ctx = { imageSettings: { rangeEv: batch.header.rangeEv ?? datasetRangeEv(samples) }, seed: SELECTION_SEED };
-  report(0.05, `choosing among ${DEFAULT_CANDIDATES.length} models on held-out saddles`);
-  const table = await compareModels(DEFAULT_CANDIDATES, samples, SELECTION, ctx);
-  const best = table.results.find((r) => r.model === table.best);
-  if (!best) return null;
+  const surfaces = new Set(samples.filter(isLabelled).map((s) => s.surfaceId));
+  const choice =
+    surfaces.size >= MIN_NEW_SURFACE
+      ? await chooseOnNewSurfaces(datasetId, report)
+      : await chooseOnPaperSplits(samples, ctx, report);
+  if (!choice) return null;
   const started = new Date();
   const result = await trainAndStore(
     datasetId,
-    { spec: best.spec as never, seed: 1, protocol: SELECTION, name: `${best.model} ${DEFAULT_SUFFIX}` },
+    { spec: choice.spec as never, seed: 1, protocol: SELECTION, name: `${modelName(choice.spec)} ${DEFAULT_SUFFIX}` },
     (f, m) => report(0.3 + 0.7 * f, m),
   );
   // The new default replaces the earlier ones (with their predictions); models the user trained stay. A filter, not
@@ -53,5 +70,64 @@ export async function trainDefaultModel(
   await db.model.deleteMany({
     where: { datasetId, name: { endsWith: DEFAULT_SUFFIX }, id: { not: result.modelId }, createdAt: { lte: started } },
   });
-  return { ...result, chosenFrom: table.results.map((r) => ({ model: r.model, maeEv: r.maeEv.mean })) };
+  return { ...result, chosenBy: choice.by, chosenFrom: choice.scores };
+}
+
+interface Choice {
+  spec: ModelSpec;
+  by: 'paper split: held-out saddle MAE' | 'leave one surface out: directed-barrier MAE';
+  scores: { model: string; maeEv: number }[];
+}
+
+async function chooseOnPaperSplits(
+  samples: Parameters<typeof compareModels>[1],
+  ctx: Parameters<typeof compareModels>[3],
+  report: (fraction: number, message: string) => void,
+): Promise<Choice | null> {
+  report(0.05, `choosing among ${DEFAULT_CANDIDATES.length} models on held-out saddles`);
+  const table = await compareModels(DEFAULT_CANDIDATES, samples, SELECTION, ctx);
+  const best = table.results.find((r) => r.model === table.best);
+  if (!best) return null;
+  return {
+    spec: best.spec,
+    by: 'paper split: held-out saddle MAE',
+    scores: table.results.map((r) => ({ model: r.model, maeEv: r.maeEv.mean })),
+  };
+}
+
+/**
+ * Each candidate's directed-barrier MAE pooled over held-out surfaces (trained on all the others, k = 0). Ties keep
+ * the earlier candidate. A candidate that fails on a split (e.g. too few labels) is not chosen.
+ */
+async function chooseOnNewSurfaces(
+  datasetId: string,
+  report: (fraction: number, message: string) => void,
+): Promise<Choice | null> {
+  const { samples, surfaces } = await loadNewSurfaceData(datasetId);
+  const labelled = [...new Set(samples.filter(isLabelled).map((s) => s.surfaceId))].sort();
+  const tests = shuffled(labelled, mulberry32(deriveSeed(SELECTION_SEED, 'default-model'))).slice(0, MAX_SELECTION_SURFACES);
+  const errors = new Map<string, number[]>(DEFAULT_CANDIDATES.map((c) => [modelName(c), []]));
+  const failed = new Set<string>();
+  for (const [k, test] of tests.entries()) {
+    report(0.05 + (0.2 * k) / tests.length, `choosing among ${DEFAULT_CANDIDATES.length} models: without ${test}`);
+    const protocol = { kind: 'train-test', train: labelled.filter((s) => s !== test), test: [test] } as const;
+    const r = await evaluateNewSurface(DEFAULT_CANDIDATES, samples, surfaces, protocol, { imageSettings: { rangeEv: [0, 1] }, seed: SELECTION_SEED });
+    for (const m of r.runs[0].results) {
+      if (!errors.has(m.model)) continue;
+      if (m.error) failed.add(m.model);
+      else errors.get(m.model)!.push(...Object.values(m.barrierAbsErrors));
+    }
+  }
+  const scores = DEFAULT_CANDIDATES.map((c) => {
+    const e = errors.get(modelName(c))!;
+    return { spec: c, model: modelName(c), maeEv: e.length && !failed.has(modelName(c)) ? e.reduce((a, b) => a + b, 0) / e.length : NaN };
+  });
+  const ok = scores.filter((s) => Number.isFinite(s.maeEv));
+  if (!ok.length) return null;
+  const best = ok.reduce((a, b) => (b.maeEv < a.maeEv ? b : a));
+  return {
+    spec: best.spec,
+    by: 'leave one surface out: directed-barrier MAE',
+    scores: scores.map(({ model, maeEv }) => ({ model, maeEv })),
+  };
 }

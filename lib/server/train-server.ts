@@ -1,6 +1,6 @@
 /**
  * Training in Node for machines without a usable GPU in the browser: closed-form models only (descriptor-gp,
- * pixel-ridge, mep-linear, mean), which need no tensors. A job fits the model on every labelled site of the dataset,
+ * pixel-ridge, mep-linear, mean, site-relative), which need no tensors. A job fits the model on every labelled site of the dataset,
  * evaluates it against the baselines on the same splits, stores it (zip + metrics) and its predictions for every
  * unlabelled site.
  */
@@ -11,6 +11,7 @@ import { trainingRangeEv } from '@/lib/ml/image';
 import { fitModel, modelName, type MlContext, type ModelSpec } from '@/lib/ml/models';
 import { versionedModelName } from '@/lib/ml/model-version';
 import { modelToZip } from '@/lib/ml/persist';
+import { FEATURE_GROUPS } from '@/lib/ml/site-features';
 import { isLabelled } from '@/lib/ml/types';
 import { epdiBatch } from './epdi-batch';
 import { HttpError } from './http';
@@ -39,6 +40,8 @@ export const serverSpecSchema = z.discriminatedUnion('type', [
     })
     .strict(),
   z.object({ type: z.literal('descriptor-gp'), kernel: z.enum(['rbf', 'matern52']).optional(), anchor }).strict(),
+  // Built for surfaces nobody has computed (lib/ml/site-relative-model.ts); its site features come with the batch.
+  z.object({ type: z.literal('site-relative'), groups: z.array(z.enum(FEATURE_GROUPS)).max(FEATURE_GROUPS.length) }).strict(),
 ]);
 
 export const trainServerSchema = z.object({
