@@ -3,7 +3,10 @@
  *   meta.json          ModelState without tfjs weights (spec, params, image settings, metrics, training ids)
  *   tfjs/model.json    tfjs layers topology + weightsManifest (paths: ["weights.bin"]), when the model has a network
  *   tfjs/weights.bin   the network's weights
- * The same bytes load in Node and in the browser (and go to the DB / IndexedDB as a blob).
+ *   training-sites.csv the training sites by the user's names (./training-sites.ts), added by the server when it
+ *                      stores or exports a model (lib/server/model-training-sites.ts); older zips lack it
+ * The same bytes load in Node and in the browser (and go to the DB / IndexedDB as a blob). Readers ignore entries
+ * they do not know, so a zip with training-sites.csv loads wherever one without it does.
  */
 import type * as tf from '@tensorflow/tfjs';
 import { strFromU8, strToU8, unzipSync, zipSync } from 'fflate';
@@ -66,4 +69,28 @@ export function modelFromZip(bytes: Uint8Array): ModelState {
     };
   }
   return meta;
+}
+
+/** One entry of a model zip as text, or null when the zip has no such entry. */
+export function modelZipText(bytes: Uint8Array, name: string): string | null {
+  let files: Record<string, Uint8Array>;
+  try {
+    files = unzipSync(bytes, { filter: (f) => f.name === name });
+  } catch {
+    throw new MlError('bad_model_file', 'not a zip file');
+  }
+  const entry = files[name];
+  return entry ? strFromU8(entry) : null;
+}
+
+/** The zip with text entries added (or replaced); every other entry keeps its bytes. */
+export function withModelZipText(bytes: Uint8Array, entries: Record<string, string>): Uint8Array {
+  let files: Record<string, Uint8Array>;
+  try {
+    files = unzipSync(bytes);
+  } catch {
+    throw new MlError('bad_model_file', 'not a zip file');
+  }
+  for (const [name, text] of Object.entries(entries)) files[name] = strToU8(text);
+  return zipSync(files, { level: 6 });
 }

@@ -1,6 +1,7 @@
 /**
- * Trained models of a dataset: the zip from lib/ml's modelToZip stored as-is (export returns the same bytes), metadata
- * columns for listing, and predictions per site (replaced as a whole per model). Training happens in the browser
+ * Trained models of a dataset: the zip from lib/ml's modelToZip stored with training-sites.csv added (the training
+ * sites by the user's names, ./model-training-sites.ts; export returns the stored bytes), metadata columns for
+ * listing, and predictions per site (replaced as a whole per model). Training happens in the browser
  * (TrainingPanel) or, for closed-form models, in a Node job here (`startServerTraining`).
  */
 import { randomUUID } from 'node:crypto';
@@ -15,6 +16,7 @@ import { checkZip } from '@/lib/formats/zip-limits';
 import { formatErrorMessage, isFormatError } from '@/lib/formats/errors';
 import { checkJsonValue, HttpError } from './http';
 import { MAX_NAME_LENGTH, modelZipLimits } from './limits';
+import { matchTrainingSites, withTrainingSites, type TrainingSiteMatch } from './model-training-sites';
 
 /** Model types the app knows (lib/ml ModelSpec['type']). */
 export const MODEL_TYPES = [
@@ -69,6 +71,8 @@ export interface ModelView {
   settings: Record<string, unknown>;
   metrics: Record<string, unknown>;
   trainingSiteCount: number;
+  /** For an imported model: how its training sites were found in this dataset (null for models made here). */
+  trainingSiteMatch: TrainingSiteMatch | null;
   predictions: number;
   bytes: number;
   createdAt: string;
@@ -113,6 +117,7 @@ function toView(row: ViewRow, bytes: number): ModelView {
     settings,
     metrics: JSON.parse(row.metricsJson) as Record<string, unknown>,
     trainingSiteCount: (JSON.parse(row.trainingSiteIdsJson) as unknown[]).length,
+    trainingSiteMatch: (settings.trainingSiteMatch as TrainingSiteMatch | undefined) ?? null,
     predictions: row._count.predictions,
     bytes,
     createdAt: row.createdAt.toISOString(),
@@ -162,7 +167,10 @@ export function readModelZip(bytes: Uint8Array): ModelState {
   }
 }
 
-/** Store a model zip with its metadata. Training site ids must be sites of the dataset unless `checkSites` is off. */
+/**
+ * Store a model zip with its metadata. Training site ids must be sites of the dataset unless `checkSites` is off. The
+ * stored zip gets training-sites.csv for the training sites that are sites of the dataset, unless it has one already.
+ */
 export async function createModel(
   datasetId: string,
   zip: Uint8Array,
@@ -191,6 +199,7 @@ export async function createModel(
         `${distinct.size - found.size} training site ids are not sites of this dataset`,
       );
   }
+  const stored = await withTrainingSites(datasetId, zip, meta.trainingSiteIds);
   const row = await db.model.create({
     data: {
       datasetId,
@@ -205,26 +214,30 @@ export async function createModel(
       }),
       metricsJson: JSON.stringify(meta.metrics),
       trainingSiteIdsJson: JSON.stringify(meta.trainingSiteIds),
-      artefacts: new Uint8Array(zip),
+      artefacts: new Uint8Array(stored),
     },
     select: viewSelect,
   });
-  return toView(row, zip.byteLength);
+  return toView(row, stored.byteLength);
 }
 
-/** Import a zip exported earlier (from this or another app): its meta.json supplies name, spec, metrics, training ids. */
+/**
+ * Import a zip exported earlier (from this or another app): its meta.json supplies name, spec, metrics, training ids.
+ * The training sites are found in this dataset by id, else by (surface, site name) from the zip's training-sites.csv
+ * (./model-training-sites.ts); the model stores the ids found here in place of the zip's, and the match by key.
+ */
 export async function importModel(
   datasetId: string,
   zip: Uint8Array,
   name?: string,
-): Promise<ModelView & { matchedTrainingSites: number }> {
+): Promise<ModelView & { matchedTrainingSites: number; trainingSiteMatch: TrainingSiteMatch }> {
   await requireDataset(datasetId);
   const state = readModelZip(zip);
   const spec = modelSpecSchema.safeParse(state.spec);
   if (!spec.success)
     throw new HttpError(422, 'bad_model_file', `meta.json has an unknown model spec: ${spec.error.issues[0]?.message}`);
   const ids = Array.isArray(state.trainIds) ? state.trainIds.filter((x): x is string => typeof x === 'string') : [];
-  const matched = (await datasetSitesAmong(datasetId, new Set(ids))).size;
+  const { match, siteIds } = await matchTrainingSites(datasetId, zip, ids);
   const metrics = (state.metrics ?? {}) as Record<string, unknown>;
   const view = await createModel(
     datasetId,
@@ -233,13 +246,13 @@ export async function importModel(
       name: name?.trim() || state.name || spec.data.type,
       spec: spec.data,
       metrics,
-      trainingSiteIds: ids,
+      trainingSiteIds: siteIds,
       backend: typeof metrics.backend === 'string' ? metrics.backend : undefined,
-      settings: { imported: true },
+      settings: { imported: true, trainingSiteMatch: match },
     },
     { checkSites: false },
   );
-  return { ...view, matchedTrainingSites: matched };
+  return { ...view, matchedTrainingSites: match.byId + match.byName + match.byAppSite, trainingSiteMatch: match };
 }
 
 export async function listModels(datasetId: string): Promise<ModelView[]> {
@@ -258,13 +271,21 @@ export async function getModel(id: string): Promise<ModelView> {
   return toView(row, row.artefacts?.byteLength ?? 0);
 }
 
-/** The stored zip, byte for byte, with a file name for downloads. */
+/**
+ * The stored zip, byte for byte, with a file name for downloads. A zip stored before models carried
+ * training-sites.csv gets it here, from the model's training ids.
+ */
 export async function modelZip(id: string): Promise<{ bytes: Uint8Array; fileName: string }> {
-  const row = await db.model.findUnique({ where: { id }, select: { name: true, artefacts: true } });
+  const row = await db.model.findUnique({
+    where: { id },
+    select: { name: true, datasetId: true, trainingSiteIdsJson: true, artefacts: true },
+  });
   if (!row) throw new HttpError(404, 'no_model', `model ${id} does not exist`);
   if (!row.artefacts) throw new HttpError(404, 'no_artefacts', `model ${id} has no stored artefacts`);
   const slug = row.name.replace(/[^A-Za-z0-9._+-]+/g, '_').replace(/^_+|_+$/g, '') || 'model';
-  return { bytes: new Uint8Array(row.artefacts), fileName: `${slug}.zip` };
+  const ids = (JSON.parse(row.trainingSiteIdsJson) as unknown[]).filter((x): x is string => typeof x === 'string');
+  const bytes = await withTrainingSites(row.datasetId, new Uint8Array(row.artefacts), ids);
+  return { bytes, fileName: `${slug}.zip` };
 }
 
 export async function deleteModel(id: string): Promise<void> {

@@ -1,4 +1,4 @@
-import { zipSync, strToU8 } from 'fflate';
+import { unzipSync, zipSync, strToU8 } from 'fflate';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ctx, encodeForm, multipart, setupTempDatabase } from './helpers';
 import { labelledSurfaceFiles } from './training-files';
@@ -101,24 +101,41 @@ describe('models API', () => {
     expect(res.status).toBe(201);
     const { model } = await res.json();
     modelId = model.id;
-    expect(model).toMatchObject({ name: 'ridge test', head: 'pixel-ridge', backbone: 'none', backend: 'cpu', trainingSiteCount: 30, bytes: zip.byteLength });
+    expect(model).toMatchObject({ name: 'ridge test', head: 'pixel-ridge', backbone: 'none', backend: 'cpu', trainingSiteCount: 30, trainingSiteMatch: null });
+    // Stored with training-sites.csv added (models-training-sites.test.ts checks its content).
+    expect(model.bytes).toBeGreaterThan(zip.byteLength);
     const list = await (await modelsRoute.GET(new Request('http://x'), ctx({ id: datasetId }))).json();
     expect(list.models).toHaveLength(1);
     expect(list.models[0]).toMatchObject({ id: modelId, metrics: { maeEv: 0.01 }, predictions: 0 });
   });
 
-  it('exports the identical bytes as a zip download', async () => {
+  it('exports the stored zip: the uploaded entries byte for byte, plus training-sites.csv', async () => {
     const res = await exportRoute(new Request('http://x'), ctx({ id: modelId }));
     expect(res.headers.get('content-type')).toBe('application/zip');
     expect(res.headers.get('content-disposition')).toBe('attachment; filename="ridge_test.zip"');
-    expect(new Uint8Array(await res.arrayBuffer())).toEqual(zip);
+    const bytes = new Uint8Array(await res.arrayBuffer());
+    const { model } = await (await modelRoute.GET(new Request('http://x'), ctx({ id: modelId }))).json();
+    expect(bytes.byteLength).toBe(model.bytes);
+    const exported = unzipSync(bytes);
+    const uploaded = unzipSync(zip);
+    expect(Object.keys(exported).sort()).toEqual([...Object.keys(uploaded), 'training-sites.csv'].sort());
+    for (const [name, entry] of Object.entries(uploaded)) expect(exported[name]).toEqual(entry);
+    // The same bytes on a second export.
+    expect(new Uint8Array(await (await exportRoute(new Request('http://x'), ctx({ id: modelId }))).arrayBuffer())).toEqual(bytes);
   });
 
   it('imports an exported zip into another dataset, taking name and spec from meta.json', async () => {
     const res = await importRoute(new Request('http://x/import', { method: 'POST', body: new Uint8Array(zip) }), ctx({ id: otherDatasetId }));
     expect(res.status).toBe(201);
     const { model } = await res.json();
-    expect(model).toMatchObject({ name: 'pixel-ridge(8)', head: 'pixel-ridge', trainingSiteCount: 30, matchedTrainingSites: 0 });
+    // The other dataset has no surfaces: none of the 30 training sites is found there.
+    expect(model).toMatchObject({
+      name: 'pixel-ridge(8)',
+      head: 'pixel-ridge',
+      trainingSiteCount: 30,
+      matchedTrainingSites: 0,
+      trainingSiteMatch: { total: 30, byId: 0, byName: 0, byAppSite: 0, unmatched: 30, csv: false },
+    });
     const back = await exportRoute(new Request('http://x'), ctx({ id: model.id }));
     expect(modelFromZip(new Uint8Array(await back.arrayBuffer())).spec).toEqual({ type: 'pixel-ridge', size: 8 });
   });

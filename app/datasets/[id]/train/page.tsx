@@ -2,6 +2,7 @@ import Link from 'next/link';
 import { notFound } from 'next/navigation';
 import { TrainingPanel } from '@/components/TrainingPanel';
 import { getDataset } from '@/lib/server/datasets';
+import { describeTrainingSiteMatch } from '@/lib/ml/training-sites';
 import { listModels } from '@/lib/server/models';
 import { trainingCounts } from '@/lib/server/training-counts';
 import { formatMeV } from '@/lib/view/format';
@@ -63,6 +64,11 @@ export default async function TrainPage({ params }: { params: Promise<{ id: stri
                   </td>
                   <td className="px-3 py-2">
                     {m.trainingSiteCount} sites · {m.backend ?? '—'}
+                    {m.trainingSiteMatch && (
+                      <span className="block text-xs text-slate-600">
+                        imported: {describeTrainingSiteMatch(m.trainingSiteMatch)}
+                      </span>
+                    )}
                   </td>
                   <td className="px-3 py-2">
                     {formatMeV(typeof m.metrics.maeEv === 'number' ? m.metrics.maeEv : null, 1)}
