@@ -33,3 +33,7 @@ export * from './model-version';
 export * from './next-ties';
 export * from './sample-size';
 export * from './new-surface-models';
+export * from './active-surfaces';
+export * from './active-surfaces-surrogate';
+export * from './active-surfaces-sim';
+export * from './active-surfaces-table';
