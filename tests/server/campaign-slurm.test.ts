@@ -8,7 +8,6 @@
  * 1 k-point, Fermi-Dirac 0.1 eV, density convergence 1e-3; cell 2x2 MoS2 (a = 3.16 A), c = 14 A (about 5.4 A of
  * vacuum on each side). One SCF takes about 15 s on one core; a relaxation (height scan) 3 to 6 SCFs.
  */
-import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdtempSync, readdirSync, rmSync, existsSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -16,20 +15,17 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { writePoscar } from '@/lib/formats/poscar';
 import { writeVolumetric } from '@/lib/formats/volumetric';
 import { buildMX2Slab, sampleModelOnGrid, syntheticPotentialModel } from '../fixtures/synthetic';
+import {
+  clusterDown,
+  clusterUp,
+  epdi,
+  readOutputsWithAse,
+  sbatchAndWait,
+  slurmTestsEnabled as enabled,
+  TEST_GPAW_SETTINGS,
+} from './campaign/slurm';
 import { datasetWithSurfaces, setupTempDatabase } from './helpers';
 import { settleJobs } from './label-files';
-
-const enabled = process.env.EPDI_SLURM_TESTS === '1';
-const repo = path.resolve(__dirname, '..', '..');
-const clusterScript = path.join(repo, 'scripts', 'slurm', 'local-cluster.sh');
-
-export const TEST_GPAW_SETTINGS = {
-  basis: 'sz(dzp)',
-  h_A: 0.3,
-  kpts: [1, 1, 1],
-  width_eV: 0.1,
-  convergence_density: 1e-3,
-};
 
 function smallCell(): [string, string][] {
   const structure = buildMX2Slab({ phase: '2H', supercell: [2, 2], cLength: 14 });
@@ -42,15 +38,6 @@ function smallCell(): [string, string][] {
   ];
 }
 
-function epdi(args: string[]): string {
-  return execFileSync(path.join(repo, 'node_modules', '.bin', 'tsx'), [path.join(repo, 'cli', 'epdi.ts'), ...args], {
-    cwd: repo,
-    env: process.env,
-    encoding: 'utf8',
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-}
-
 describe.skipIf(!enabled)('GPAW campaign on a local Slurm', () => {
   const temp = enabled ? setupTempDatabase() : { dir: '', cleanup: () => undefined };
   const work = mkdtempSync(path.join(os.tmpdir(), 'epdi-campaign-slurm-'));
@@ -58,15 +45,12 @@ describe.skipIf(!enabled)('GPAW campaign on a local Slurm', () => {
   let startedCluster = false;
 
   beforeAll(async () => {
-    if (spawnSync('sinfo', ['-h'], { stdio: 'ignore' }).status !== 0) {
-      execFileSync('bash', [clusterScript, 'up'], { stdio: 'pipe' });
-      startedCluster = true;
-    }
+    startedCluster = clusterUp();
     await datasetWithSurfaces('slurm-demo', smallCell());
   }, 120_000);
 
   afterAll(() => {
-    if (startedCluster) execFileSync('bash', [clusterScript, 'down'], { stdio: 'pipe' });
+    if (startedCluster) clusterDown();
     temp.cleanup();
     rmSync(work, { recursive: true, force: true });
   });
@@ -108,15 +92,7 @@ describe.skipIf(!enabled)('GPAW campaign on a local Slurm', () => {
       expect(m.calculations).toHaveLength(2);
       expect(m.settings.gpaw.overrides).toEqual(TEST_GPAW_SETTINGS);
 
-      const job = execFileSync('sbatch', ['--parsable', 'submit.sh'], { cwd: dir, encoding: 'utf8' })
-        .trim()
-        .split(';')[0];
-      const deadline = Date.now() + 9 * 60_000;
-      while (Date.now() < deadline) {
-        const queue = execFileSync('squeue', ['-h', '-j', job], { encoding: 'utf8' }).trim();
-        if (queue === '') break;
-        await new Promise((r) => setTimeout(r, 2000));
-      }
+      await sbatchAndWait(dir, 9 * 60_000);
       const logs = readdirSync(dir).filter((f) => f.startsWith('slurm-'));
       expect(logs).toHaveLength(2); // one log per array task: one array of two tasks
       for (const c of m.calculations) expect(existsSync(path.join(dir, c.folder, 'DONE')), c.id).toBe(true);
@@ -129,11 +105,7 @@ describe.skipIf(!enabled)('GPAW campaign on a local Slurm', () => {
       expect(report.calculations.map((c) => c.status)).toEqual(['stored', 'stored']);
       expect(report.status).toBe('complete');
 
-      const outputs = JSON.parse(
-        execFileSync('/usr/bin/python3', [path.join(__dirname, 'campaign', 'contcar_li.py'), dir], {
-          encoding: 'utf8',
-        }),
-      ) as Record<string, { li: number[][]; energy: number; result: { E_total_eV: number; converged: boolean } }>;
+      const outputs = readOutputsWithAse(dir);
       await settleJobs(db);
       const labels = await db.label.findMany({ include: { site: { select: { name: true } } } });
       const names = [t, h];
