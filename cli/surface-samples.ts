@@ -13,7 +13,7 @@ import { samplesFromExtraction } from '../lib/ml/from-extraction';
 import { hostLevelDescriptors, type HostLevels } from '../lib/ml/host-levels';
 import type { Sample } from '../lib/ml/types';
 import type { EvalSurface } from '../lib/ml/new-surface-score';
-import { LABEL_MATCH_TOLERANCE_A, labelProblemLines, pipelineSurfaceFromSites } from '../lib/pipeline';
+import { LABEL_MATCH_TOLERANCE_A, labelProblemLines, pipelineSurfaceFromSites, resolveMuLi, surfaceMuLi } from '../lib/pipeline';
 
 export function isSurfaceFolder(dir: string): boolean {
   return existsSync(path.join(dir, 'POSCAR')) && readdirSync(dir).some((f) => /^LOCPOT(\.gz)?$/.test(f));
@@ -88,4 +88,75 @@ export function evalSurfaceFromFolder(
     structure,
   );
   return { samples, surface: { id: name, host: surface.host, dopant: surface.dopant, pipeline: surface } };
+}
+
+export interface SurfaceFolders {
+  samples: Sample[];
+  surfaces: EvalSurface[];
+  /** Surfaces read but without any label (predicted, never scored), and folders left out with the reason. */
+  unlabelled: string[];
+  skipped: string[];
+}
+
+/**
+ * Surface folders read exactly as an upload is (lib/server/upload `understandFiles`: POSCAR/CONTCAR, LOCPOT or cube
+ * (.gz), meta.json, the host OUTCAR/vasprun.xml with its levels and energy, labels.csv, `sites/` runs, NEB folders),
+ * extracted with the app's settings, labels matched by the one matcher, and turned into lib/ml samples with their
+ * site features and host levels. So `epdi evaluate` and `epdi active` read a VASP folder the way the app does.
+ */
+export async function readSurfaceFolders(folders: readonly string[], settings: Partial<ExtractionSettings> = {}): Promise<SurfaceFolders> {
+  const { listFolder } = await import('../lib/server/import-folder');
+  const { understandFiles } = await import('../lib/server/upload/import-upload');
+  const { UploadError } = await import('../lib/server/upload/errors');
+  const files = [];
+  for (const f of folders) files.push(...(await listFolder(f)));
+  let parsed;
+  try {
+    ({ parsed } = await understandFiles(files, path.basename(path.resolve(folders[0] ?? '.')), () => {}));
+  } catch (err) {
+    if (err instanceof UploadError) throw new Error(err.message);
+    throw err;
+  }
+  const { record } = resolveMuLi(
+    { kind: 'bcc', valueEv: null },
+    parsed.map((p) => ({ surface: p.name, valueEv: p.meta.mu_Li_eV, kind: p.meta.mu_Li_reference })),
+  );
+  const out: SurfaceFolders = { samples: [], surfaces: [], unlabelled: [], skipped: [] };
+  for (const p of [...parsed].sort((a, b) => a.name.localeCompare(b.name))) {
+    if (!p.potential) {
+      out.skipped.push(`${p.name}: no potential file (LOCPOT or cube), so no EPDIs or site features`);
+      continue;
+    }
+    const extraction = extractSurface(p.structure, p.potential.grid, settings);
+    const { surface, matching } = pipelineSurfaceFromSites(
+      {
+        name: p.name,
+        host: p.host ?? p.name,
+        phase: typeof p.meta.phase === 'string' ? p.meta.phase : null,
+        dopant: p.dopant,
+        lattice: p.structure.lattice,
+        eSlabEv: p.eSlabEv ?? null,
+        labels: p.labels,
+        nebRuns: p.nebRuns,
+        files: p.sourceFiles,
+      },
+      extraction,
+      { muLiEv: surfaceMuLi(record, p.meta.mu_Li_eV), meps: extraction.meps },
+    );
+    for (const line of labelProblemLines(matching, LABEL_MATCH_TOLERANCE_A)) console.error(`note: ${line}`);
+    const binding = new Map<number, number>();
+    for (const m of matching.matched) if (m.eBindingEv !== null) binding.set(m.site, m.eBindingEv);
+    if (!binding.size) out.unlabelled.push(p.name);
+    out.samples.push(
+      ...samplesFromExtraction(p.name, extraction, binding, hostLevelDescriptors(levelsOf(p.meta), extraction.appliedShiftEv), p.structure),
+    );
+    out.surfaces.push({ id: p.name, host: surface.host, dopant: surface.dopant, pipeline: surface });
+  }
+  return out;
+}
+
+/** The host levels of a parsed meta.json (or the host OUTCAR's, merged in by the upload reader). */
+function levelsOf(meta: Record<string, unknown>): HostLevels {
+  const num = (v: unknown): number | undefined => (typeof v === 'number' && Number.isFinite(v) ? v : undefined);
+  return { E_fermi_eV: num(meta.E_fermi_eV), lowest_unoccupied_eV: num(meta.lowest_unoccupied_eV) };
 }
