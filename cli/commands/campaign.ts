@@ -7,14 +7,15 @@
  *         --python CMD --vasp-command CMD] [--encut EV --functional PBE|PBEsol|RPBE --vdw none|D3|D3BJ --no-dipole
  *         --kpoints 3,3,1 --images N --li-xy-free --incar FILE] [--gpaw-settings JSON]
  *   epdi campaign collect DIR          finished/failed folders -> DIR/results-<id>.zip
- *   epdi campaign import DIR|ARCHIVE [--campaign ID]
+ *   epdi campaign import DIR|ARCHIVE [--campaign ID] [--retrain]
+ *        --retrain: then retrain the dataset's default model and list how each hop's barriers and sigmas moved
  */
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { zipSync } from 'fflate';
 import type { CliArgs } from '../args';
 import { numberOption, stringOption } from '../args';
-import type { Engine, SlurmOptions, VaspOptions } from '../../lib/campaign';
+import type { BarrierMove, Engine, SlurmOptions, VaspOptions } from '../../lib/campaign';
 import { HttpError } from '../../lib/server/http';
 import { UploadError } from '../../lib/server/upload/errors';
 
@@ -23,7 +24,7 @@ export const summary = 'Export DFT calculations as a Slurm job array, collect an
 const USAGE = `usage:
   epdi campaign export --dataset NAME [--next N | --sites SURF:NAME,...] [--neb] --engine vasp|gpaw --out DIR [options]
   epdi campaign collect DIR
-  epdi campaign import DIR|ARCHIVE [--campaign ID] [--json]`;
+  epdi campaign import DIR|ARCHIVE [--campaign ID] [--retrain] [--json]`;
 
 function list(args: CliArgs, key: string): string[] | undefined {
   const v = stringOption(args, key);
@@ -167,7 +168,10 @@ async function importCommand(args: CliArgs): Promise<number> {
   const { readCampaignResults } = await import('../../lib/server/campaigns/read');
   const { importCampaignResults } = await import('../../lib/server/campaigns/import');
   const files = await readCampaignResults(target);
-  const report = await importCampaignResults(files, { campaignId: stringOption(args, 'campaign') });
+  const report = await importCampaignResults(files, {
+    campaignId: stringOption(args, 'campaign'),
+    retrain: args.options.retrain === true,
+  });
   if (args.json) {
     console.log(JSON.stringify(report, null, 2));
     return 0;
@@ -177,7 +181,35 @@ async function importCommand(args: CliArgs): Promise<number> {
     console.log(`  ${c.id.padEnd(36)} ${c.status.padEnd(15)} ${c.message}`);
     for (const n of c.notes) console.log(`  ${''.padEnd(36)} note: ${n}`);
   }
+  if (report.retrain) {
+    const r = report.retrain;
+    console.log(`retrain: ${r.message}`);
+    console.log(`  model before: ${r.modelBefore?.name ?? '(none)'}; after: ${r.modelAfter?.name ?? '(none)'}`);
+    const shown = r.moves.slice(0, MOVES_SHOWN);
+    if (shown.length)
+      console.log(
+        `  barriers (eV), largest moves first${r.moves.length > shown.length ? ` (${shown.length} of ${r.moves.length})` : ''}:`,
+      );
+    for (const m of shown) console.log(`  ${moveLine(m)}`);
+  }
   return 0;
+}
+
+const MOVES_SHOWN = 20;
+const ev = (v: number | null | undefined): string => (v === null || v === undefined ? '-' : v.toFixed(3));
+const signed = (v: number | null): string => (v === null ? '' : ` (${v >= 0 ? '+' : ''}${(v * 1000).toFixed(1)} meV)`);
+
+/** One hop of the retrain report: forward and backward barrier before -> after, each with its sigma. */
+function moveLine(m: BarrierMove): string {
+  const side = (dir: 'forward' | 'backward'): string => {
+    const b = m.before?.[`${dir}Ev`];
+    const a = m.after?.[`${dir}Ev`];
+    const bs = m.before?.[`${dir}SigmaEv`];
+    const as = m.after?.[`${dir}SigmaEv`];
+    const d = dir === 'forward' ? m.deltaForwardEv : m.deltaBackwardEv;
+    return `${dir} ${ev(b)} +- ${ev(bs)} -> ${ev(a)} +- ${ev(as)}${signed(d)}`;
+  };
+  return `${m.surface} ${m.hop} ${m.from} -> ${m.saddle} -> ${m.to} [${m.status}]: ${side('forward')}; ${side('backward')}`;
 }
 
 export async function run(args: CliArgs): Promise<number> {

@@ -12,3 +12,4 @@ export * from './build';
 export * from './results';
 export * from './select';
 export * from './archive';
+export * from './moves';

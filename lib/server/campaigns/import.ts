@@ -17,6 +17,7 @@ import { db } from '../db';
 import { HttpError } from '../http';
 import { addLabelsToSurface, type AddLabelsResult } from '../upload/add-labels';
 import { UploadError } from '../upload/errors';
+import { barrierSnapshot, retrainAndCompare, type RetrainReport } from './retrain';
 
 export type ImportStatus = ResultStatus | 'stored' | 'already-stored' | 'refused';
 
@@ -39,6 +40,8 @@ export interface ImportReport {
   calculations: CalculationReport[];
   /** Extraction jobs started by the uploads (finished when the import returns). */
   extractJobIds: string[];
+  /** With `retrain`: the default model retrained and how each hop's barriers and sigmas moved. */
+  retrain?: RetrainReport;
 }
 
 const STORED: ReadonlySet<ImportStatus> = new Set(['stored', 'already-stored']);
@@ -84,7 +87,7 @@ function outcome(
  */
 export async function importCampaignResults(
   files: ReadonlyMap<string, Uint8Array>,
-  opts: { campaignId?: string } = {},
+  opts: { campaignId?: string; retrain?: boolean } = {},
 ): Promise<ImportReport> {
   const sent = files.get('manifest.json');
   if (!sent) throw new HttpError(422, 'no_manifest', 'no manifest.json: not a campaign folder or results archive');
@@ -99,6 +102,7 @@ export async function importCampaignResults(
   if (!row) throw new HttpError(404, 'no_campaign', `campaign ${campaignId} is not in this database`);
   const manifest = parseManifest(row.manifestJson);
   const before = new Map((JSON.parse(row.resultsJson) as CalculationReport[]).map((r) => [r.id, r]));
+  const barriersBefore = opts.retrain ? await barrierSnapshot(row.datasetId) : null;
 
   const judged: CalculationResult[] =
     sentManifest.id === manifest.id
@@ -174,7 +178,12 @@ export async function importCampaignResults(
     where: { id: campaignId },
     data: { returned, status, resultsJson: JSON.stringify(state) },
   });
-  return { campaignId, status, returned, total: state.length, calculations: now, extractJobIds };
+  const report: ImportReport = { campaignId, status, returned, total: state.length, calculations: now, extractJobIds };
+  if (barriersBefore) {
+    const stored = now.filter((c) => c.status === 'stored').length;
+    report.retrain = await retrainAndCompare(row.datasetId, barriersBefore, stored);
+  }
+  return report;
 }
 
 /** Campaigns of a dataset (or all), newest first, for the campaigns page. */
