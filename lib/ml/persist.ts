@@ -10,6 +10,8 @@
  */
 import type * as tf from '@tensorflow/tfjs';
 import { strFromU8, strToU8, unzipSync, zipSync } from 'fflate';
+import { isFormatError } from '../formats/errors';
+import { appendZipEntry } from '../formats/zip-append';
 import { MlError } from './errors';
 import type { ModelState } from './models';
 
@@ -83,14 +85,15 @@ export function modelZipText(bytes: Uint8Array, name: string): string | null {
   return entry ? strFromU8(entry) : null;
 }
 
-/** The zip with text entries added (or replaced); every other entry keeps its bytes. */
-export function withModelZipText(bytes: Uint8Array, entries: Record<string, string>): Uint8Array {
-  let files: Record<string, Uint8Array>;
+/**
+ * The zip with a text entry added; every other entry keeps its bytes, compressed ones included (nothing is
+ * re-deflated: lib/formats/zip-append.ts). Throws MlError when the zip has that entry or cannot take one.
+ */
+export function addModelZipText(bytes: Uint8Array, name: string, text: string): Uint8Array {
   try {
-    files = unzipSync(bytes);
-  } catch {
-    throw new MlError('bad_model_file', 'not a zip file');
+    return appendZipEntry(bytes, name, strToU8(text));
+  } catch (e) {
+    if (isFormatError(e)) throw new MlError('bad_model_file', e.message);
+    throw e;
   }
-  for (const [name, text] of Object.entries(entries)) files[name] = strToU8(text);
-  return zipSync(files, { level: 6 });
 }

@@ -6,7 +6,7 @@
  * `site` of its latest label's provenance (the labels.csv row or sites/<name>/ folder it was matched from), else the
  * app's canonical site name; its E_b is the latest label's, the value the EPDI batch trains on (./latest-labels.ts).
  */
-import { withModelZipText, modelZipText } from '@/lib/ml/persist';
+import { addModelZipText, modelZipText } from '@/lib/ml/persist';
 import {
   parseTrainingSitesCsv,
   sortTrainingSites,
@@ -72,7 +72,7 @@ export async function withTrainingSites(datasetId: string, zip: Uint8Array, ids:
   if (ids.length === 0 || modelZipText(zip, TRAINING_SITES_FILE) !== null) return zip;
   const rows = await trainingSiteRows(datasetId, ids);
   if (rows.length === 0) return zip;
-  return withModelZipText(zip, { [TRAINING_SITES_FILE]: trainingSitesCsv(rows) });
+  return addModelZipText(zip, TRAINING_SITES_FILE, trainingSitesCsv(rows));
 }
 
 const nameKey = (surface: string, site: string): string => JSON.stringify([surface, site]);

@@ -1,7 +1,7 @@
 import { execFileSync } from 'node:child_process';
 import { strToU8, unzipSync, zipSync } from 'fflate';
 import { describe, expect, it } from 'vitest';
-import { modelZipText, withModelZipText } from '@/lib/ml/persist';
+import { addModelZipText, modelZipText } from '@/lib/ml/persist';
 import {
   describeTrainingSiteMatch,
   parseTrainingSitesCsv,
@@ -82,10 +82,13 @@ describe('model zip entries', () => {
   it('adds a text entry and keeps every other entry byte for byte', () => {
     const zip = zipSync({ 'meta.json': strToU8('{"format":"epdi-model"}'), 'tfjs/weights.bin': new Uint8Array([1, 2, 3]) });
     expect(modelZipText(zip, 'training-sites.csv')).toBeNull();
-    const out = withModelZipText(zip, { 'training-sites.csv': 'surface,site\n' });
+    const out = addModelZipText(zip, 'training-sites.csv', 'surface,site\n');
     expect(modelZipText(out, 'training-sites.csv')).toBe('surface,site\n');
     const files = unzipSync(out);
     expect(files['tfjs/weights.bin']).toEqual(new Uint8Array([1, 2, 3]));
     expect(files['meta.json']).toEqual(strToU8('{"format":"epdi-model"}'));
+    // The archive's own bytes up to its central directory are kept: the new entry comes after them.
+    expect(out.subarray(0, 30)).toEqual(zip.subarray(0, 30));
+    expect(() => addModelZipText(out, 'training-sites.csv', 'x')).toThrow(/already has an entry 'training-sites.csv'/);
   });
 });
