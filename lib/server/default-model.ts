@@ -64,6 +64,7 @@ export async function trainDefaultModel(
     datasetId,
     { spec: choice.spec as never, seed: 1, protocol: SELECTION, name: `${modelName(choice.spec)} ${DEFAULT_SUFFIX}` },
     (f, m) => report(0.3 + 0.7 * f, m),
+    { replacing: true },
   );
   // The new default replaces the earlier ones (with their predictions); models the user trained stay. A filter, not
   // an id list, so it stays one bounded query however many defaults piled up.
@@ -71,6 +72,41 @@ export async function trainDefaultModel(
     where: { datasetId, name: { endsWith: DEFAULT_SUFFIX }, id: { not: result.modelId }, createdAt: { lte: started } },
   });
   return { ...result, chosenBy: choice.by, chosenFrom: choice.scores };
+}
+
+/**
+ * After the dataset changed (a surface uploaded or re-extracted, labels added): refit the default model, same model,
+ * on the current labels, so new sites (a new dopant's whole surface) get predictions at once. The choice itself is
+ * not remade (that is `trainDefaultModel`, e.g. after a campaign import with "retrain"). Returns null when the dataset
+ * has no default model or too few labels.
+ */
+export async function refreshDefaultModel(
+  datasetId: string,
+  report: (fraction: number, message: string) => void = () => {},
+): Promise<TrainServerResult | null> {
+  const current = await db.model.findFirst({
+    where: { datasetId, name: { endsWith: DEFAULT_SUFFIX } },
+    orderBy: { createdAt: 'desc' },
+    select: { settingsJson: true },
+  });
+  if (!current) return null;
+  const spec = (JSON.parse(current.settingsJson) as { spec?: ModelSpec }).spec;
+  if (!spec || !DEFAULT_CANDIDATES.some((c) => modelName(c) === modelName(spec))) return null;
+  const labelled = await db.site.count({
+    where: { surface: { datasetId }, epdi: { not: null }, labels: { some: { eBindingEv: { not: null } } } },
+  });
+  if (labelled < 3) return null;
+  const started = new Date();
+  const result = await trainAndStore(
+    datasetId,
+    { spec: spec as never, seed: 1, protocol: SELECTION, name: `${modelName(spec)} ${DEFAULT_SUFFIX}` },
+    report,
+    { replacing: true },
+  );
+  await db.model.deleteMany({
+    where: { datasetId, name: { endsWith: DEFAULT_SUFFIX }, id: { not: result.modelId }, createdAt: { lte: started } },
+  });
+  return result;
 }
 
 interface Choice {

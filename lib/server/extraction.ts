@@ -181,6 +181,9 @@ export async function startExtraction(
       out.push(await extractStoredSurface(surfaceIds[i], share, grids.get(surfaceIds[i])));
       grids.delete(surfaceIds[i]);
     }
+    // New sites (or labels) in a dataset with a default model: refit it so they are predicted at once.
+    const { refreshDefaultModel } = await import('./default-model');
+    await refreshDefaultModel(datasetId, (f, m) => report(1, `default model: ${m}`));
     return out;
   });
 }

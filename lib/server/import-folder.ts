@@ -81,5 +81,10 @@ export async function importFolders(
     opts.onProgress?.(0.9 + (0.1 * i) / surfaces.length, `extracting ${s.name}`);
     extractions.push(await extractStoredSurface(s.id, undefined, parsed[i].potential?.grid));
   }
+  // As after an upload's extraction job: a dataset with a default model gets it refitted, so new sites are predicted.
+  if (extractions.length) {
+    const { refreshDefaultModel } = await import('./default-model');
+    await refreshDefaultModel(dataset.id, opts.onProgress ?? (() => {}));
+  }
   return { datasetId: dataset.id, surfaces, extractions };
 }

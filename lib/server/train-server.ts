@@ -119,6 +119,7 @@ export async function trainAndStore(
   datasetId: string,
   input: TrainServerInput,
   report: (fraction: number, message: string) => void,
+  opts: { replacing?: boolean } = {},
 ): Promise<TrainServerResult> {
   const t0 = Date.now();
   report(0.02, 'loading EPDIs');
@@ -157,11 +158,10 @@ export async function trainAndStore(
   report(0.9, 'storing the model and its predictions');
   // A name already taken in the dataset gets the next version ("name v2"), never a silent duplicate.
   const taken = await db.model.findMany({ where: { datasetId }, select: { name: true } });
+  // The default model keeps its name: it replaces its predecessor, which the caller deletes next.
+  const name = input.name ?? `${modelName(spec)} (server)`;
   const view = await createModel(datasetId, modelToZip(state), {
-    name: versionedModelName(
-      input.name ?? `${modelName(spec)} (server)`,
-      taken.map((m) => m.name),
-    ),
+    name: opts.replacing ? name : versionedModelName(name, taken.map((m) => m.name)),
     spec: spec as never,
     metrics,
     trainingSiteIds: train.map((s) => s.id),

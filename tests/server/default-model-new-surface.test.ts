@@ -93,4 +93,23 @@ describe.skipIf(!existsSync(path.join(demoDir, HELD, 'labels.csv')))('default mo
     const values = minima.map((l) => predicted.get(l.site)!.valueEv);
     expect(Math.max(...values) - Math.min(...values)).toBeGreaterThan(0.02);
   }, 600_000);
+
+  it('a surface uploaded later is predicted at once: the default model is refitted, same model', async () => {
+    const dataset = await db.dataset.findUniqueOrThrow({ where: { name: 'default-new' } });
+    const before = await db.model.findFirstOrThrow({ where: { datasetId: dataset.id }, select: { id: true, name: true } });
+    // A copy of a demo surface under a new name and without labels, as a user uploads a new dopant.
+    const fresh = path.join(work, 'ZrS2-Ti-copy');
+    mkdirSync(fresh);
+    for (const f of readdirSync(path.join(demoDir, HELD)))
+      if (f !== 'labels.csv' && !f.startsWith('.')) copyFileSync(path.join(demoDir, HELD, f), path.join(fresh, f));
+    await importFolders('default-new', [fresh]);
+    const models = await db.model.findMany({ where: { datasetId: dataset.id }, select: { id: true, name: true } });
+    expect(models).toHaveLength(1);
+    expect(models[0].id).not.toBe(before.id);
+    expect(models[0].name).toBe(before.name);
+    const sites = await db.site.count({ where: { surface: { name: 'ZrS2-Ti-copy', datasetId: dataset.id } } });
+    const predicted = await db.prediction.count({ where: { modelId: models[0].id, site: { surface: { name: 'ZrS2-Ti-copy' } } } });
+    expect(sites).toBeGreaterThan(40);
+    expect(predicted).toBe(sites);
+  }, 600_000);
 });

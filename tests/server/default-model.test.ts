@@ -79,7 +79,9 @@ describe('default model of a dataset', () => {
 
   it('a second run replaces the first default model', async () => {
     const second = await trainDefaultModel(datasetId);
-    const models = await db.model.findMany({ where: { datasetId }, select: { id: true } });
+    const models = await db.model.findMany({ where: { datasetId }, select: { id: true, name: true } });
     expect(models.map((m) => m.id)).toEqual([second!.modelId]);
+    // Same name, not "v2": later refreshes find it by its suffix.
+    expect(models[0].name).toMatch(/\(default: lowest held-out MAE\)$/);
   }, 120_000);
 });
