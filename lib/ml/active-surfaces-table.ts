@@ -40,8 +40,8 @@ export function formatActiveSurfacesTable(r: ActiveSurfacesReport): string {
   lines.push(
     '',
     'Energies in meV, pooled over runs. Barrier MAE: every directed barrier of the new surfaces complete in DFT, computed sites at their DFT value; ' +
-      'open: those with a knot still hidden; minima MAE: pool minima not yet computed. W/T/L: runs where active has the lower/equal/higher barrier MAE; ' +
-      'p: Wilcoxon signed-rank over runs.',
+      'open: those with a knot still hidden; minima MAE: pool minima not yet computed. Mean diff: mean over runs of the per-run barrier-MAE difference; ' +
+      'W/T/L: runs where active has the lower/equal/higher barrier MAE; p: Wilcoxon signed-rank over runs.',
   );
   return lines.join('\n');
 }
