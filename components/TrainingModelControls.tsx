@@ -1,6 +1,7 @@
 'use client';
 
 import type { ModelType } from '@/lib/ml/models';
+import { FEATURE_GROUPS, type FeatureGroup } from '@/lib/ml/site-features';
 import {
   ITERATIVE_DEFAULTS,
   MODEL_TYPES,
@@ -17,6 +18,14 @@ interface Props {
 }
 
 const field = 'rounded border border-slate-300 px-2 py-1';
+
+const GROUP_TEXT: Record<FeatureGroup, string> = {
+  kind: 'site kind',
+  host: 'host levels (acceptor, Fermi)',
+  potential: 'potential along the hop',
+  geometry: 'dopant and X-layer geometry',
+  epdi: 'EPDI shape descriptors',
+};
 
 /**
  * The model type and the controls of the chosen type only: a backbone and its input size for backbone models, epochs
@@ -132,19 +141,45 @@ export function TrainingModelControls({ settings: s, update, registry, busy }: P
           </label>
         </>
       )}
-      <label className="flex items-start gap-2">
-        <input
-          type="checkbox"
-          checked={s.anchored}
-          onChange={(e) => update({ anchored: e.target.checked })}
-          disabled={busy}
-          className="mt-1"
-        />
-        <span>
-          Anchor saddles on their end minima
-          <span className="block text-xs text-slate-600">learn E_b(saddle) − mean E_b of the two minima it joins</span>
-        </span>
-      </label>
+      {s.type === 'site-relative' && (
+        <fieldset className="flex flex-col gap-1">
+          <legend className="text-xs text-slate-600">Feature groups</legend>
+          {FEATURE_GROUPS.map((g) => (
+            <label key={g} className="flex items-center gap-2">
+              <input
+                type="checkbox"
+                checked={s.groups.includes(g)}
+                onChange={(e) =>
+                  update({
+                    groups: e.target.checked
+                      ? FEATURE_GROUPS.filter((x) => x === g || s.groups.includes(x))
+                      : s.groups.filter((x): x is FeatureGroup => x !== g),
+                  })
+                }
+                disabled={busy}
+              />
+              {GROUP_TEXT[g]}
+            </label>
+          ))}
+        </fieldset>
+      )}
+      {s.type !== 'site-relative' && (
+        <label className="flex items-start gap-2">
+          <input
+            type="checkbox"
+            checked={s.anchored}
+            onChange={(e) => update({ anchored: e.target.checked })}
+            disabled={busy}
+            className="mt-1"
+          />
+          <span>
+            Anchor saddles on their end minima
+            <span className="block text-xs text-slate-600">
+              learn E_b(saddle) − mean E_b of the two minima it joins
+            </span>
+          </span>
+        </label>
+      )}
       {meta.extras && (
         <fieldset className="flex flex-col gap-1">
           <legend className="text-xs text-slate-600">Extra inputs</legend>

@@ -6,6 +6,7 @@
 import type { BackendName } from '@/lib/ml/backend';
 import type { Protocol } from '@/lib/ml/evaluate';
 import type { ModelSpec, ModelType } from '@/lib/ml/models';
+import type { FeatureGroup } from '@/lib/ml/site-features';
 
 /** A stored model as the list endpoint gives it (lib/server/models ModelView). */
 export interface ServerModel {
@@ -61,6 +62,14 @@ export interface ModelTypeInfo {
 }
 
 export const MODEL_TYPES: ModelTypeInfo[] = [
+  {
+    type: 'site-relative',
+    label: 'Site-relative (for surfaces nobody has computed; gives σ)',
+    backbone: 'none',
+    iterative: false,
+    extras: false,
+    server: true,
+  },
   {
     type: 'descriptor-gp',
     label: 'Descriptor GP (MEPs, gradients, moments; gives σ)',
@@ -162,6 +171,8 @@ export interface TrainingSettings {
   epochs: number;
   learningRate: number;
   extras: { mep: boolean; kind: boolean };
+  /** Site-relative model: its feature groups (lib/ml/site-features.ts). */
+  groups: FeatureGroup[];
   anchored: boolean;
   protocol: ProtocolKind;
   fraction: number;
@@ -182,6 +193,7 @@ export const DEFAULT_SETTINGS: TrainingSettings = {
   epochs: 150,
   learningRate: 1e-3,
   extras: { mep: false, kind: false },
+  groups: ['kind', 'host', 'potential', 'geometry'],
   anchored: true,
   protocol: 'paper',
   fraction: 0.33,
@@ -224,11 +236,14 @@ export function buildSpec(s: TrainingSettings, pixels: number): ModelSpec {
         };
       case 'pixel-ridge':
         return { type: s.type, extras: ex };
+      case 'site-relative':
+        return { type: s.type, groups: [...s.groups] };
       default:
         return { type: 'mep-linear' };
     }
   })();
-  return s.anchored ? { ...base, anchor: 'endpoints' } : base;
+  // The site-relative model predicts saddles above their end minima by construction: no anchor option.
+  return s.anchored && base.type !== 'site-relative' ? { ...base, anchor: 'endpoints' } : base;
 }
 
 /** The classic protocol of the settings, or null for a new-surface protocol (run on the server). */
