@@ -1,4 +1,4 @@
-import type { BarrierMove } from '@/lib/campaign/moves';
+import { isUnchanged, type BarrierMove } from '@/lib/campaign/moves';
 
 /** Most hops listed under an import; the CLI and the JSON answer carry all of them. */
 const SHOWN = 15;
@@ -17,15 +17,21 @@ function Barrier({ value, sigma }: { value: number | null | undefined; sigma: nu
 
 /**
  * How a retrain moved each hop's barriers (lib/campaign barrierMoves, largest moves first): forward and backward
- * barrier before -> after with their sigmas, in eV, and the change in meV. Renders only.
+ * barrier before -> after with their sigmas, in eV, and the change in meV; unchanged hops are only counted. Renders
+ * only.
  */
 export function BarrierMoves({ moves }: { moves: BarrierMove[] }) {
   if (moves.length === 0) return <p className="text-xs text-slate-600">No hop has a barrier yet.</p>;
-  const shown = moves.slice(0, SHOWN);
+  const changed = moves.filter((m) => !isUnchanged(m));
+  const shown = changed.slice(0, SHOWN);
+  const unchanged = moves.length - changed.length;
+  if (shown.length === 0) return <p className="text-xs text-slate-600">No barrier moved ({unchanged} hops).</p>;
   return (
     <table className="mt-1 text-xs" aria-label="Barrier moves">
       <caption className="text-left text-slate-600">
-        Barriers (eV) before → after{moves.length > shown.length ? `, ${shown.length} of ${moves.length} hops` : ''}
+        Barriers (eV) before → after, largest moves first
+        {changed.length > shown.length ? `; ${shown.length} of ${changed.length} that moved` : ''}
+        {unchanged > 0 ? `; ${unchanged} hops unchanged` : ''}
       </caption>
       <thead className="text-left text-slate-600">
         <tr>

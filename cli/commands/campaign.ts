@@ -15,7 +15,7 @@ import path from 'node:path';
 import { zipSync } from 'fflate';
 import type { CliArgs } from '../args';
 import { numberOption, stringOption } from '../args';
-import type { BarrierMove, Engine, SlurmOptions, VaspOptions } from '../../lib/campaign';
+import { isUnchanged, type BarrierMove, type Engine, type SlurmOptions, type VaspOptions } from '../../lib/campaign';
 import { HttpError } from '../../lib/server/http';
 import { UploadError } from '../../lib/server/upload/errors';
 
@@ -185,31 +185,34 @@ async function importCommand(args: CliArgs): Promise<number> {
     const r = report.retrain;
     console.log(`retrain: ${r.message}`);
     console.log(`  model before: ${r.modelBefore?.name ?? '(none)'}; after: ${r.modelAfter?.name ?? '(none)'}`);
-    const shown = r.moves.slice(0, MOVES_SHOWN);
-    if (shown.length)
-      console.log(
-        `  barriers (eV), largest moves first${r.moves.length > shown.length ? ` (${shown.length} of ${r.moves.length})` : ''}:`,
-      );
+    const changed = r.moves.filter((m) => !isUnchanged(m));
+    const shown = changed.slice(0, MOVES_SHOWN);
+    if (shown.length) console.log('  barriers (eV) before -> after, largest moves first:');
     for (const m of shown) console.log(`  ${moveLine(m)}`);
+    const rest = [
+      changed.length > shown.length ? `${changed.length - shown.length} more moved (--json lists them)` : '',
+      r.moves.length > changed.length ? `${r.moves.length - changed.length} hops unchanged` : '',
+    ].filter(Boolean);
+    if (rest.length) console.log(`  ${rest.join('; ')}`);
   }
   return 0;
 }
 
 const MOVES_SHOWN = 20;
 const ev = (v: number | null | undefined): string => (v === null || v === undefined ? '-' : v.toFixed(3));
+const withSigma = (v: number | null | undefined, sigma: number | null | undefined): string =>
+  sigma === null || sigma === undefined ? ev(v) : `${ev(v)} +- ${ev(sigma)}`;
 const signed = (v: number | null): string => (v === null ? '' : ` (${v >= 0 ? '+' : ''}${(v * 1000).toFixed(1)} meV)`);
 
 /** One hop of the retrain report: forward and backward barrier before -> after, each with its sigma. */
 function moveLine(m: BarrierMove): string {
   const side = (dir: 'forward' | 'backward'): string => {
-    const b = m.before?.[`${dir}Ev`];
-    const a = m.after?.[`${dir}Ev`];
-    const bs = m.before?.[`${dir}SigmaEv`];
-    const as = m.after?.[`${dir}SigmaEv`];
-    const d = dir === 'forward' ? m.deltaForwardEv : m.deltaBackwardEv;
-    return `${dir} ${ev(b)} +- ${ev(bs)} -> ${ev(a)} +- ${ev(as)}${signed(d)}`;
+    const b = withSigma(m.before?.[`${dir}Ev`], m.before?.[`${dir}SigmaEv`]);
+    const a = withSigma(m.after?.[`${dir}Ev`], m.after?.[`${dir}SigmaEv`]);
+    return `${dir} ${b} -> ${a}${signed(dir === 'forward' ? m.deltaForwardEv : m.deltaBackwardEv)}`;
   };
-  return `${m.surface} ${m.hop} ${m.from} -> ${m.saddle} -> ${m.to} [${m.status}]: ${side('forward')}; ${side('backward')}`;
+  const status = m.status === 'moved' ? '' : ` [${m.status}]`;
+  return `${m.surface} ${m.hop} ${m.from} -> ${m.saddle} -> ${m.to}${status}: ${side('forward')}; ${side('backward')}`;
 }
 
 export async function run(args: CliArgs): Promise<number> {

@@ -102,3 +102,18 @@ export function barrierMoves(before: readonly HopBarrier[], after: readonly HopB
       x.hop.localeCompare(y.hop, undefined, { numeric: true }),
   );
 }
+
+/** Below this (eV) a barrier or sigma change is rounding, not a move. */
+const UNCHANGED_EV = 1e-9;
+
+/** A hop whose barriers and sigmas are the same before and after (what a report may fold into a count). */
+export function isUnchanged(m: BarrierMove): boolean {
+  const same = (d: number | null, b: number | null | undefined, a: number | null | undefined): boolean =>
+    d === null ? (b ?? null) === (a ?? null) : Math.abs(d) < UNCHANGED_EV;
+  return (
+    m.status === 'moved' &&
+    (m.sizeEv ?? 0) < UNCHANGED_EV &&
+    same(m.deltaForwardSigmaEv, m.before?.forwardSigmaEv, m.after?.forwardSigmaEv) &&
+    same(m.deltaBackwardSigmaEv, m.before?.backwardSigmaEv, m.after?.backwardSigmaEv)
+  );
+}

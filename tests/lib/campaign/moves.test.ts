@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { barrierMoves, type HopBarrier } from '@/lib/campaign/moves';
+import { barrierMoves, isUnchanged, type HopBarrier } from '@/lib/campaign/moves';
 
 /** A hop's barriers from its three knot energies (E_A, E_S, E_B, eV), as written out by hand below. */
 function hop(
@@ -78,5 +78,19 @@ describe('barrierMoves', () => {
 
   it('should list nothing for two empty snapshots', () => {
     expect(barrierMoves([], [])).toEqual([]);
+  });
+});
+
+describe('isUnchanged', () => {
+  const same = hop('MoS2', 'hop-0', 0.2, 0.1, [0.01, 0.01]);
+  it.each([
+    ['identical barriers and sigmas', [same], [same], true],
+    ['same barriers, both without sigma', [hop('MoS2', 'hop-0', 0.2, 0.1)], [hop('MoS2', 'hop-0', 0.2, 0.1)], true],
+    ['a sigma that went away (predicted -> DFT)', [same], [hop('MoS2', 'hop-0', 0.2, 0.1)], false],
+    ['a sigma that shrank', [same], [hop('MoS2', 'hop-0', 0.2, 0.1, [0.005, 0.01])], false],
+    ['a barrier 1 meV higher', [same], [hop('MoS2', 'hop-0', 0.201, 0.1, [0.01, 0.01])], false],
+    ['a hop that gained its barrier', [], [same], false],
+  ])('%s', (_, before, after, expected) => {
+    expect(isUnchanged(barrierMoves(before, after)[0])).toBe(expected);
   });
 });
