@@ -2,6 +2,9 @@
  * `epdi evaluate <samples.json|folder> --protocol paper|kfold|loso --fraction 0.33 --repeats 10 [--models a,b] [--json]`
  * `epdi evaluate <surface folders> --protocol loso [--dopant-out] [--shots 0,1,2,3] [--models a,b] [--json]`
  * `epdi evaluate --train <folders,...> --test <folders,...> [--shots 0,1] [--models a,b] [--json]`
+ * Training flags on any of them: `--backbone NAME --input-size PX --epochs N --lr X --ensemble M` (../training-options.ts);
+ * `--model` is an alias of `--models`. E.g. `--models finetune:darknet-tiny --input-size 64 --epochs 6`: a fine-tuned
+ * Tiny Darknet whose epoch count (<= 6) is chosen by an inner split of each training set (lib/ml/finetune.ts).
  *
  * On surface folders, `--protocol loso` and `--train/--test` run the new-surface protocols (lib/ml/new-surface.ts):
  * E_b of minima and saddles, directed barriers of the app's hops, percolating barriers and their rank correlation,
@@ -12,6 +15,7 @@ import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { numberOption, stringOption, type CliArgs } from '../args';
 import { nodeWeightsSource, initNodeBackend } from '../ml-node';
+import { applyTrainingOptions, parseTrainingOptions, type TrainingOptions } from '../training-options';
 import { evalSurfaceFromFolder, isSurfaceFolder, samplesFromSurfaceFolder } from '../surface-samples';
 import {
   backboneProvider,
@@ -59,7 +63,7 @@ export function readSamples(...targets: string[]): Sample[] {
  * Model names accepted by --models (comma-separated). Backbone models take `type:backbone`; a `/anchored` suffix
  * learns saddles relative to the mean of their two end minima (lib/ml/anchor.ts).
  */
-export function parseModels(list: string | undefined, backbones: string[]): ModelSpec[] {
+export function parseModels(list: string | undefined, backbones: string[], defaultBackbone?: string): ModelSpec[] {
   const plain = ['mean', 'mep-linear', 'pixel-ridge', 'descriptor-gp', ...backbones.map((b) => `frozen-ridge:${b}`)];
   const names = list
     ? list.split(',')
@@ -72,7 +76,7 @@ export function parseModels(list: string | undefined, backbones: string[]): Mode
   return names.map((n): ModelSpec => {
     const [base, suffix] = n.split('/');
     if (suffix !== undefined && suffix !== 'anchored') throw new Error(`unknown model suffix '/${suffix}' in '${n}' (only /anchored)`);
-    const spec = baseSpec(base);
+    const spec = baseSpec(base, defaultBackbone);
     return suffix ? { ...spec, anchor: 'endpoints' } : spec;
   });
 }
@@ -99,8 +103,9 @@ function siteRelativeSpec(groupList: string | undefined): ModelSpec {
   return { type: 'site-relative', groups: groups as FeatureGroup[] };
 }
 
-function baseSpec(name: string): ModelSpec {
-  const [type, backbone] = name.split(':');
+function baseSpec(name: string, defaultBackbone?: string): ModelSpec {
+  const [type, named] = name.split(':');
+  const backbone = named ?? (type === 'finetune' || type === 'frozen-ridge' || type === 'frozen-mlp' ? defaultBackbone : undefined);
   switch (type) {
     case 'site-relative':
       return siteRelativeSpec(backbone);
@@ -116,7 +121,7 @@ function baseSpec(name: string): ModelSpec {
     case 'frozen-ridge':
     case 'frozen-mlp':
     case 'finetune':
-      if (!backbone) throw new Error(`model ${type} needs a backbone: ${type}:<name>`);
+      if (!backbone) throw new Error(`model ${type} needs a backbone: ${type}:<name> or --backbone <name>`);
       return { type, backbone };
     default:
       throw new Error(
@@ -175,7 +180,13 @@ function shotsOption(args: CliArgs): number[] {
   return list;
 }
 
-async function runNewSurface(args: CliArgs, ctxBase: Omit<MlContext, 'imageSettings'>, usable: string[], backend: string): Promise<number> {
+/** `--models` (or `--model`) with the training flags applied. */
+function modelSpecs(args: CliArgs, fallback: string | undefined, usable: string[], training: TrainingOptions): ModelSpec[] {
+  const list = stringOption(args, 'models') ?? stringOption(args, 'model') ?? fallback;
+  return applyTrainingOptions(parseModels(list, usable, training.backbone), training, usable);
+}
+
+async function runNewSurface(args: CliArgs, ctxBase: Omit<MlContext, 'imageSettings'>, specs: ModelSpec[], backend: string): Promise<number> {
   const train = stringOption(args, 'train');
   const test = stringOption(args, 'test');
   if ((train === undefined) !== (test === undefined)) throw new Error('--train and --test go together');
@@ -192,8 +203,6 @@ async function runNewSurface(args: CliArgs, ctxBase: Omit<MlContext, 'imageSetti
     protocol = args.options['dopant-out'] !== undefined ? { kind: 'dopant-out' } : { kind: 'loso' };
   }
   for (const s of read.skipped) console.error(`note: ${s}: no labels.csv, left out`);
-  const list = stringOption(args, 'models');
-  const specs = parseModels(list ?? NEW_SURFACE_MODELS.join(','), usable);
   const report = await evaluateNewSurface(
     specs,
     read.samples,
@@ -227,7 +236,9 @@ export async function run(args: CliArgs): Promise<number> {
     console.error(
       'usage: epdi evaluate <samples.json|samples folder|surface folder>... [--protocol paper|kfold|loso] [--fraction 0.33] [--repeats 10] [--models list] [--seed 1] [--json]\n' +
         '       epdi evaluate <surface folders> --protocol loso [--dopant-out] [--shots 0,1,2,3] [--models list] [--json]\n' +
-        '       epdi evaluate --train <folders,...> --test <folders,...> [--shots 0,1,2,3] [--models list] [--json]',
+        '       epdi evaluate --train <folders,...> --test <folders,...> [--shots 0,1,2,3] [--models list] [--json]\n' +
+        'training flags (any form): [--backbone NAME] [--input-size PX] [--epochs N] [--lr X] [--ensemble M]\n' +
+        '       e.g. --models finetune:darknet-tiny/anchored --input-size 64 --epochs 6 --ensemble 3',
     );
     return 2;
   }
@@ -235,17 +246,19 @@ export async function run(args: CliArgs): Promise<number> {
     newSurface ||
     (stringOption(args, 'protocol') === 'loso' &&
       args.positionals.every((t) => statSync(t).isDirectory() && (isSurfaceFolder(t) || readdirSync(t).some((e) => isSurfaceFolder(path.join(t, e))))));
+  const training = parseTrainingOptions(args);
+  const protocol = surfaceTargets ? undefined : parseProtocol(args);
   const backend = await initNodeBackend();
   const provider = await backboneProvider(nodeWeightsSource());
   const usable = provider.configs.filter((c) => provider.available[c.name]).map((c) => c.name);
   for (const p of provider.problems) console.error(`note: ${p}`);
   const ctxBase = { seed: numberOption(args, 'seed', 1), backbones: provider, featureCache: new FeatureCache() };
   try {
-    if (surfaceTargets) return await runNewSurface(args, ctxBase, usable, backend);
+    const specs = modelSpecs(args, surfaceTargets ? NEW_SURFACE_MODELS.join(',') : undefined, usable, training);
+    if (surfaceTargets) return await runNewSurface(args, ctxBase, specs, backend);
     const samples = readSamples(...args.positionals);
     const ctx: MlContext = { ...ctxBase, imageSettings: { rangeEv: datasetRangeEv(samples) } };
-    const protocol = parseProtocol(args);
-    const table = await compareModels(parseModels(stringOption(args, 'models'), usable), samples, protocol, ctx, {
+    const table = await compareModels(specs, samples, protocol!, ctx, {
       onSplit: args.json
         ? undefined
         : (m, k, n, mae) => process.stderr.write(`\r${m}: split ${k}/${n} MAE ${(mae * 1000).toFixed(1)} meV   `),

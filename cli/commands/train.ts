@@ -1,8 +1,13 @@
-/** `epdi train <samples.json|folder> --model frozen-ridge:mobilenetv2-035 --out model.zip [--epochs N] [--json]` */
+/**
+ * `epdi train <samples.json|folder> --model frozen-ridge:mobilenetv2-035 --out model.zip [--json]`
+ * with the training flags of `epdi evaluate` (../training-options.ts): `--backbone NAME --input-size PX --epochs N
+ * --lr X --ensemble M`, e.g. `--model finetune --backbone darknet-tiny --input-size 64 --epochs 6`.
+ */
 import { writeFileSync } from 'node:fs';
 import { numberOption, stringOption, type CliArgs } from '../args';
 import { initNodeBackend, nodeWeightsSource } from '../ml-node';
 import { backboneProvider, datasetRangeEv, FeatureCache, fitModel, isLabelled, modelToZip } from '../../lib/ml';
+import { applyTrainingOptions, parseTrainingOptions } from '../training-options';
 import { parseModels, readSamples } from './evaluate';
 
 export const summary = 'train one model on all labelled samples and save it as a zip (tfjs + JSON metadata)';
@@ -11,14 +16,27 @@ export async function run(args: CliArgs): Promise<number> {
   const target = args.positionals[0];
   const out = stringOption(args, 'out') ?? 'model.zip';
   if (!target) {
-    console.error('usage: epdi train <samples.json|folder> [--model descriptor-gp] [--out model.zip] [--seed 1] [--json]');
+    console.error(
+      'usage: epdi train <samples.json|folder> [--model descriptor-gp] [--out model.zip] [--seed 1] [--json]\n' +
+        '       training flags: [--backbone NAME] [--input-size PX] [--epochs N] [--lr X] [--ensemble M]',
+    );
     return 2;
   }
+  const training = parseTrainingOptions(args);
   const samples = readSamples(target);
   const train = samples.filter(isLabelled);
   const backend = await initNodeBackend();
   const provider = await backboneProvider(nodeWeightsSource());
-  const [spec] = parseModels(stringOption(args, 'model') ?? 'descriptor-gp', []);
+  const usable = provider.configs.filter((c) => provider.available[c.name]).map((c) => c.name);
+  const model0 = stringOption(args, 'model') ?? 'descriptor-gp';
+  if (model0.includes(',')) throw new Error(`epdi train fits one model; --model got a list '${model0}'`);
+  let spec;
+  try {
+    [spec] = applyTrainingOptions(parseModels(model0, usable, training.backbone), training, usable);
+  } catch (e) {
+    provider.dispose();
+    throw e;
+  }
   const t0 = Date.now();
   const model = await fitModel(spec, train, {
     // The model's range from its own training inputs (stored with it, lib/ml/image.ts).

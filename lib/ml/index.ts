@@ -37,3 +37,7 @@ export * from './active-surfaces';
 export * from './active-surfaces-surrogate';
 export * from './active-surfaces-sim';
 export * from './active-surfaces-table';
+export * from './finetune';
+export * from './finetune-split';
+export * from './net-ensemble';
+export * from './net-models';

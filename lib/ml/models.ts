@@ -2,17 +2,20 @@
  * Every model and baseline behind one interface: `fitModel(spec, train, ctx)` -> `TrainedModel` with `predict`,
  * `state` (for persistence) and `dispose`; `restoreModel(state, ctx)` rebuilds one. Targets are E_b in eV.
  */
-import * as tf from '@tensorflow/tfjs';
+import type * as tf from '@tensorflow/tfjs';
 import { fitAnchored, restoreAnchored } from './anchored-model';
 import type { LoadedBackbone } from './backbone';
 import { descriptorNames, descriptorRow, makeDescriptorLayout, type DescriptorLayout } from './descriptors';
 import { MlError, throwIfAborted } from './errors';
 import { predictiveSigma, studentTWidening } from './metrics';
-import { featuresFor, imageSettingsHash, type FeatureCache } from './features';
+import type { FeatureCache } from './features';
+import { fineTune } from './finetune';
 import { fitGp, predictGp, type GpKernel, type GpModel } from './gp';
-import { downsample, greyImage } from './image';
+import { downsample } from './image';
 import { applyPca, fitPca, hstack, matrix, takeRows, type Matrix, type Pca } from './linalg';
-import { buildMlp, buildSmallCnn, cloneModel, firstOutput, fitNetwork, modelArtifacts, predictNetwork, sliceModel, type FitHistory, type NetInput } from './nets';
+import { backboneMatrix, extrasLayout, extrasMatrix, toPredictions, withExtras, type Impl, type Source } from './model-inputs';
+import { frozenMlp, smallCnn } from './net-models';
+import type { FitHistory } from './nets';
 import { fitLine, fitRidge, predictRidge, type RidgeModel } from './ridge';
 import { bootstrapIndices, deriveSeed, mulberry32 } from './rng';
 import type { FeatureGroup } from './site-features';
@@ -29,8 +32,8 @@ type BaseModelSpec =
   | { type: 'descriptor-gp'; kernel?: GpKernel; backbone?: string; pcaDims?: number; inputSize?: number }
   | { type: 'frozen-ridge'; backbone: string; extras?: ExtraInputs; ensemble?: number; inputSize?: number }
   | { type: 'frozen-mlp'; backbone: string; extras?: ExtraInputs; hidden?: number; epochs?: number; learningRate?: number; ensemble?: number; inputSize?: number }
-  | { type: 'finetune'; backbone: string; extras?: ExtraInputs; epochs?: number; learningRate?: number; batchSize?: number; inputSize?: number }
-  | { type: 'cnn'; size?: number; extras?: ExtraInputs; epochs?: number; learningRate?: number; batchSize?: number }
+  | { type: 'finetune'; backbone: string; extras?: ExtraInputs; epochs?: number; learningRate?: number; batchSize?: number; inputSize?: number; ensemble?: number }
+  | { type: 'cnn'; size?: number; extras?: ExtraInputs; epochs?: number; learningRate?: number; batchSize?: number; ensemble?: number }
   | { type: 'site-relative'; groups: FeatureGroup[]; ensemble?: number };
 
 export type ModelType = ModelSpec['type'];
@@ -102,53 +105,10 @@ function targets(train: readonly LabelledSample[]): Float64Array {
   return Float64Array.from(train.map((s) => s.eBindingEv));
 }
 
-function extrasLayout(train: readonly Sample[], extras: ExtraInputs | undefined): DescriptorLayout | undefined {
-  if (!extras || (!extras.mep && !extras.kind && !extras.dopant)) return undefined;
-  return makeDescriptorLayout(train, { image: false, mep: !!extras.mep, kind: !!extras.kind, dopant: !!extras.dopant, extras: false });
-}
-
-function extrasMatrix(samples: readonly Sample[], layout: DescriptorLayout | undefined): Matrix | undefined {
-  if (!layout) return undefined;
-  const rows = samples.map((s) => descriptorRow(s, layout));
-  const p = rows[0]?.length ?? 0;
-  return matrix(samples.length, p, Float64Array.from(rows.flat()));
-}
-
-function withExtras(x: Matrix, e: Matrix | undefined): Matrix {
-  return e ? hstack(x, e) : x;
-}
-
 function pixelMatrix(samples: readonly Sample[], size: number): Matrix {
   const out = matrix(samples.length, size * size);
   samples.forEach((s, i) => downsample(s.epdi, s.pixels, size, out.data.subarray(i * size * size, (i + 1) * size * size)));
   return out;
-}
-
-async function backboneMatrix(samples: readonly Sample[], name: string, inputSize: number | undefined, ctx: MlContext): Promise<Matrix> {
-  if (!ctx.backbones) throw new MlError('weights_missing', `model needs backbone '${name}' but no weights directory is configured`);
-  const bb = await ctx.backbones.get(name, inputSize);
-  const f = await featuresFor(bb, samples, ctx.imageSettings, ctx.featureCache, { onProgress: ctx.onProgress, signal: ctx.signal });
-  return matrix(samples.length, bb.config.featureDims, Float64Array.from(f));
-}
-
-/** Column standardiser for network inputs (Float32). */
-interface ColumnScale {
-  mean: number[];
-  std: number[];
-}
-
-function fitScale(x: Matrix): ColumnScale {
-  const mean = new Array<number>(x.cols).fill(0);
-  const std = new Array<number>(x.cols).fill(0);
-  for (let i = 0; i < x.rows; i++) for (let j = 0; j < x.cols; j++) mean[j] += x.data[i * x.cols + j] / x.rows;
-  for (let i = 0; i < x.rows; i++) for (let j = 0; j < x.cols; j++) std[j] += (x.data[i * x.cols + j] - mean[j]) ** 2 / x.rows;
-  return { mean, std: std.map((v) => (Math.sqrt(v) > 1e-12 ? Math.sqrt(v) : 1)) };
-}
-
-function scaled(x: Matrix, sc: ColumnScale): NetInput {
-  const out = new Float32Array(x.rows * x.cols);
-  for (let i = 0; i < x.rows; i++) for (let j = 0; j < x.cols; j++) out[i * x.cols + j] = (x.data[i * x.cols + j] - sc.mean[j]) / sc.std[j];
-  return { data: out, rowShape: [x.cols] };
 }
 
 /** A fitted line; n, xMean and sxx are absent in models saved before the prediction interval was used. */
@@ -177,12 +137,6 @@ function meanPredictive(y: Float64Array): { mean: number; std: number } {
   const mean = y.reduce((a, b) => a + b, 0) / n;
   const variance = y.reduce((a, b) => a + (b - mean) ** 2, 0) / Math.max(n - 1, 1);
   return { mean, std: predictiveSigma(Math.sqrt(variance), n) };
-}
-
-function yScale(y: Float64Array): { mean: number; std: number } {
-  const mean = y.reduce((a, b) => a + b, 0) / y.length;
-  const v = y.reduce((a, b) => a + (b - mean) ** 2, 0) / y.length;
-  return { mean, std: Math.sqrt(v) > 1e-9 ? Math.sqrt(v) : 1 };
 }
 
 // --- ridge ensembles (pixel-ridge, frozen-ridge) ----------------------------------------------------------------------
@@ -246,19 +200,8 @@ export function predictRidgeEnsemble(e: RidgeEnsemble, x: Matrix): { mean: Float
   return { mean, sigma };
 }
 
-function toPredictions(samples: readonly Sample[], mean: ArrayLike<number>, sigma?: ArrayLike<number>): Prediction[] {
-  return samples.map((s, i) => ({ id: s.id, meanEv: mean[i], sigmaEv: sigma ? sigma[i] : undefined }));
-}
-
 // ---------------------------------------------------------------------------------------------------------------------
 // The models
-
-interface Impl {
-  predict(samples: readonly Sample[]): Promise<Prediction[]>;
-  params(): Promise<{ params: Record<string, unknown>; artifacts?: tf.io.ModelArtifacts }>;
-  dispose(): void;
-  history?: FitHistory;
-}
 
 function wrap(spec: ModelSpec, trainIds: string[], ctx: MlContext, impl: Impl): TrainedModel {
   return {
@@ -294,8 +237,6 @@ export async function restoreModel(state: ModelState, ctx: Omit<MlContext, 'seed
   const impl = state.spec.anchor === 'endpoints' ? await restoreAnchored(state, full, restoreModel) : await buildImpl(state.spec, full, { state });
   return wrap(state.spec, state.trainIds, full, impl);
 }
-
-type Source = { train: readonly LabelledSample[]; y: Float64Array; seed: number } | { state: ModelState };
 
 async function buildImpl(spec: ModelSpec, ctx: MlContext, src: Source): Promise<Impl> {
   const p = 'state' in src ? src.state.params : undefined;
@@ -435,227 +376,4 @@ async function descriptorGp(spec: Extract<ModelSpec, { type: 'descriptor-gp' }>,
     },
     params: async () => ({ params: q as unknown as Record<string, unknown> }),
   };
-}
-
-// --- tfjs models ------------------------------------------------------------------------------------------------------
-
-interface NetParams {
-  yMean: number;
-  yStd: number;
-  scale?: ColumnScale;
-  extras?: DescriptorLayout;
-  extraScale?: ColumnScale;
-  [k: string]: unknown;
-}
-
-async function loadArtifacts(src: Source): Promise<tf.LayersModel | undefined> {
-  if (!('state' in src)) return undefined;
-  if (!src.state.artifacts) throw new MlError('bad_model_file', 'model state lacks tfjs artefacts');
-  return tf.loadLayersModel(tf.io.fromMemory(src.state.artifacts));
-}
-
-function netImpl(model: tf.LayersModel, params: NetParams, inputsFor: (s: readonly Sample[]) => Promise<NetInput[]>, history?: FitHistory): Impl {
-  return {
-    history,
-    dispose: () => model.dispose(),
-    predict: async (s) => {
-      const out = await predictNetwork(model, await inputsFor(s), s.length);
-      return s.map((x, i) => ({ id: x.id, meanEv: out[i] * params.yStd + params.yMean }));
-    },
-    params: async () => ({ params, artifacts: await modelArtifacts(model) }),
-  };
-}
-
-async function frozenMlp(spec: Extract<ModelSpec, { type: 'frozen-mlp' }>, ctx: MlContext, src: Source): Promise<Impl> {
-  const rows = async (s: readonly Sample[], ex: DescriptorLayout | undefined) =>
-    withExtras(await backboneMatrix(s, spec.backbone, spec.inputSize, ctx), extrasMatrix(s, ex));
-  let model = await loadArtifacts(src);
-  let params = 'state' in src ? (src.state.params as NetParams) : undefined;
-  let history: FitHistory | undefined;
-  if (!model && 'train' in src) {
-    const extras = extrasLayout(src.train, spec.extras);
-    const x = await rows(src.train, extras);
-    const scale = fitScale(x);
-    const ys = yScale(src.y);
-    params = { yMean: ys.mean, yStd: ys.std, scale, extras };
-    model = buildMlp(x.cols, spec.hidden ?? 64, src.seed);
-    history = await fitNetwork(model, [scaled(x, scale)], Float32Array.from(src.y, (v) => (v - ys.mean) / ys.std), {
-      epochs: spec.epochs ?? 150,
-      batchSize: 32,
-      learningRate: spec.learningRate ?? 1e-3,
-      seed: src.seed,
-      valFraction: 0.15,
-      weightDecay: 1e-3,
-      onProgress: ctx.onProgress,
-      signal: ctx.signal,
-    });
-  }
-  const q = params!;
-  return netImpl(model!, q, async (s) => [scaled(await rows(s, q.extras), q.scale!)], history);
-}
-
-function cnnImages(samples: readonly Sample[], size: number, settings: ImageSettings): NetInput {
-  const data = new Float32Array(samples.length * size * size);
-  samples.forEach((s, i) => {
-    const grey = greyImage(s, settings);
-    const small = downsample(grey, s.pixels, size);
-    data.set(small, i * size * size);
-  });
-  return { data, rowShape: [size, size, 1] };
-}
-
-async function smallCnn(spec: Extract<ModelSpec, { type: 'cnn' }>, ctx: MlContext, src: Source): Promise<Impl> {
-  const size = spec.size ?? 32;
-  let model = await loadArtifacts(src);
-  let params = 'state' in src ? (src.state.params as NetParams) : undefined;
-  let history: FitHistory | undefined;
-  const inputsFor = (s: readonly Sample[], q: NetParams): NetInput[] => {
-    const ins = [cnnImages(s, size, ctx.imageSettings)];
-    const e = extrasMatrix(s, q.extras);
-    if (e) ins.push(scaled(e, q.extraScale!));
-    return ins;
-  };
-  if (!model && 'train' in src) {
-    const extras = extrasLayout(src.train, spec.extras);
-    const e = extrasMatrix(src.train, extras);
-    const ys = yScale(src.y);
-    params = { yMean: ys.mean, yStd: ys.std, extras, extraScale: e ? fitScale(e) : undefined };
-    model = buildSmallCnn(size, e ? e.cols : 0, src.seed);
-    history = await withTrainingBackend(() =>
-      fitNetwork(model!, inputsFor(src.train, params!), Float32Array.from(src.y, (v) => (v - ys.mean) / ys.std), {
-        epochs: spec.epochs ?? 60,
-        batchSize: spec.batchSize ?? 32,
-        learningRate: spec.learningRate ?? 3e-3,
-        seed: src.seed,
-        valFraction: 0.15,
-        onProgress: ctx.onProgress,
-        signal: ctx.signal,
-      }),
-    );
-  }
-  const q = params!;
-  return netImpl(model!, q, async (s) => inputsFor(s, q), history);
-}
-
-/**
- * Convolution gradients are missing from tfjs-backend-wasm: train on cpu there, then return to wasm. On webgl/cpu
- * nothing changes.
- */
-export async function withTrainingBackend<T>(fn: () => Promise<T>): Promise<T> {
-  const prev = tf.getBackend();
-  if (prev !== 'wasm') return fn();
-  await tf.setBackend('cpu');
-  try {
-    return await fn();
-  } finally {
-    await tf.setBackend(prev);
-  }
-}
-
-const cutModels = new WeakMap<LoadedBackbone, tf.LayersModel>();
-const tailTemplates = new WeakMap<LoadedBackbone, tf.LayersModel>();
-
-/** Activations at the fine-tuning cut, per sample (cached in ctx.featureCache under `${backbone}@${cut}`). */
-async function cutActivations(bb: LoadedBackbone, samples: readonly Sample[], ctx: MlContext): Promise<NetInput> {
-  const cutName = bb.config.fineTuneFrom!;
-  const cutLayer = bb.owner.getLayer(cutName);
-  const shape = firstOutput(cutLayer).shape.slice(1) as number[];
-  let cutModel = cutModels.get(bb);
-  if (!cutModel) {
-    cutModel = tf.model({ inputs: bb.owner.inputs, outputs: firstOutput(cutLayer) });
-    cutModels.set(bb, cutModel);
-  }
-  const pseudo: LoadedBackbone = { ...bb, trunk: cutModel, config: { ...bb.config, name: `${bb.config.name}@${cutName}`, featureDims: shape.reduce((a, b) => a * b, 1), pooling: 'none' } };
-  const flat = await featuresFor(pseudo, samples, ctx.imageSettings, ctx.featureCache, {
-    onProgress: ctx.onProgress,
-    signal: ctx.signal,
-    settingsHash: imageSettingsHash(ctx.imageSettings, { size: bb.inputSize }),
-  });
-  return { data: flat, rowShape: shape };
-}
-
-async function fineTune(spec: Extract<ModelSpec, { type: 'finetune' }>, ctx: MlContext, src: Source): Promise<Impl> {
-  if (!ctx.backbones) throw new MlError('weights_missing', `fine-tuning needs backbone '${spec.backbone}' but no weights directory is configured`);
-  const bb = await ctx.backbones.get(spec.backbone, spec.inputSize);
-  if (!bb.config.fineTuneFrom) throw new MlError('backbone_config', `backbone '${spec.backbone}' has no fineTuneFrom layer in its config`);
-  let model = await loadArtifacts(src);
-  let params = 'state' in src ? (src.state.params as NetParams) : undefined;
-  let history: FitHistory | undefined;
-  const inputsFor = async (s: readonly Sample[], q: NetParams): Promise<NetInput[]> => {
-    const ins = [await cutActivations(bb, s, ctx)];
-    const e = extrasMatrix(s, q.extras);
-    if (e) ins.push(scaled(e, q.extraScale!));
-    return ins;
-  };
-  if (!model && 'train' in src) {
-    const extras = extrasLayout(src.train, spec.extras);
-    const e = extrasMatrix(src.train, extras);
-    const ys = yScale(src.y);
-    params = { yMean: ys.mean, yStd: ys.std, extras, extraScale: e ? fitScale(e) : undefined };
-    let template = tailTemplates.get(bb);
-    if (!template) {
-      template = sliceModel(bb.owner, bb.config.fineTuneFrom, bb.config.featureLayer);
-      tailTemplates.set(bb, template);
-    }
-    const tail = await cloneModel(template);
-    const cutIn = tf.input({ shape: template.inputs[0].shape.slice(1) as number[] });
-    let f = tf.layers.globalAveragePooling2d({}).apply(tail.apply(cutIn) as tf.SymbolicTensor) as tf.SymbolicTensor;
-    const inputs = [cutIn];
-    if (e) {
-      const ex = tf.input({ shape: [e.cols] });
-      inputs.push(ex);
-      f = tf.layers.concatenate().apply([f, ex]) as tf.SymbolicTensor;
-    }
-    const dense = tf.layers.dense({ units: 1, kernelInitializer: 'zeros' });
-    model = tf.model({ inputs, outputs: dense.apply(f) as tf.SymbolicTensor });
-    const train = await inputsFor(src.train, params);
-    const yStd = Float32Array.from(src.y, (v) => (v - ys.mean) / ys.std);
-    // Warm start: the dense head starts at the closed-form ridge solution on the pretrained tail's pooled features.
-    const pooled = tf.model({ inputs, outputs: f });
-    const feats = await predictNetworkMulti(pooled, train, src.train.length);
-    const ridge = fitRidge(feats, yStd);
-    const w = new Float32Array(feats.cols);
-    let bias = ridge.yMean;
-    for (let j = 0; j < feats.cols; j++) {
-      w[j] = ridge.weights[j] / ridge.standardiser.std[j];
-      bias -= ridge.standardiser.mean[j] * w[j];
-    }
-    const init = [tf.tensor2d(w, [feats.cols, 1]), tf.tensor1d([bias])];
-    dense.setWeights(init);
-    tf.dispose(init);
-    history = await withTrainingBackend(() =>
-      fitNetwork(model!, train, yStd, {
-        epochs: spec.epochs ?? 8,
-        batchSize: spec.batchSize ?? 16,
-        learningRate: spec.learningRate ?? 1e-4,
-        seed: src.seed,
-        valFraction: 0.15,
-        onProgress: ctx.onProgress,
-        signal: ctx.signal,
-      }),
-    );
-    params.ridgeLambda = ridge.lambda;
-  }
-  const q = params!;
-  return netImpl(model!, q, (s) => inputsFor(s, q), history);
-}
-
-/** Run a multi-output-free model over inputs and collect rows. `Shape: [n, d]`. */
-async function predictNetworkMulti(model: tf.LayersModel, inputs: NetInput[], n: number): Promise<Matrix> {
-  const d = model.outputs[0].shape[1] as number;
-  const out = matrix(n, d);
-  const bs = 64;
-  for (let s = 0; s < n; s += bs) {
-    const idx = Array.from({ length: Math.min(bs, n - s) }, (_, k) => s + k);
-    const t = tf.tidy(() => {
-      const xs = inputs.map((inp) => {
-        const sz = inp.rowShape.reduce((a, b) => a * b, 1);
-        return tf.tensor(inp.data.slice(idx[0] * sz, (idx[idx.length - 1] + 1) * sz), [idx.length, ...inp.rowShape]);
-      });
-      return model.apply(xs.length === 1 ? xs[0] : xs, { training: false }) as tf.Tensor;
-    });
-    out.data.set(await t.data(), s * d);
-    t.dispose();
-  }
-  return out;
 }

@@ -7,6 +7,7 @@
  * only) and cpu; convolution gradients need webgl or cpu (tfjs-backend-wasm lacks Conv2DBackpropFilter).
  */
 import * as tf from '@tensorflow/tfjs';
+import { installFastConvFilterGrad } from './cpu-conv-grad';
 import { MlError, throwIfAborted } from './errors';
 import { mulberry32, shuffled } from './rng';
 import type { ProgressCallback } from './types';
@@ -28,6 +29,8 @@ export interface FitOptions {
   weightDecay?: number;
   onProgress?: ProgressCallback;
   signal?: AbortSignal;
+  /** Called after each epoch's updates (epoch counts from 1), e.g. to score an outside validation set. */
+  onEpochEnd?: (epoch: number) => Promise<void> | void;
 }
 
 export interface FitHistory {
@@ -127,6 +130,7 @@ export async function fitNetwork(model: tf.LayersModel, inputs: NetInput[], y: F
         best = vars.map((v) => v.clone());
       }
       opts.onProgress?.({ phase: 'epoch', epoch: epoch + 1, epochs: opts.epochs, trainLoss, valLoss: nVal ? valLoss : undefined });
+      await opts.onEpochEnd?.(epoch + 1);
     }
     if (best) vars.forEach((v, i) => v.assign(best![i]));
     if (!nVal) history.bestEpoch = opts.epochs - 1;
@@ -151,6 +155,46 @@ export async function predictNetwork(model: tf.LayersModel, inputs: NetInput[], 
     t.dispose();
   }
   return out;
+}
+
+/** Run a single-output model (any output width d) over inputs and collect rows. `Shape: [n, d]`, row-major. */
+export async function predictRows(model: tf.LayersModel, inputs: NetInput[], n: number, batchSize = 64): Promise<{ data: Float32Array; cols: number }> {
+  const d = model.outputs[0].shape[1] as number;
+  const out = new Float32Array(n * d);
+  for (let s = 0; s < n; s += batchSize) {
+    const idx = Array.from({ length: Math.min(batchSize, n - s) }, (_, k) => s + k);
+    const t = tf.tidy(() => {
+      const xs = inputs.map((inp) => gatherRows(inp, idx));
+      return model.apply(xs.length === 1 ? xs[0] : xs, { training: false }) as tf.Tensor;
+    });
+    out.set(await t.data(), s * d);
+    t.dispose();
+  }
+  return { data: out, cols: d };
+}
+
+/** Rows `idx` of a network input, as a new input. */
+export function selectRows(input: NetInput, idx: readonly number[]): NetInput {
+  const sz = rowSize(input.rowShape);
+  const out = new Float32Array(idx.length * sz);
+  idx.forEach((r, k) => out.set(input.data.subarray(r * sz, (r + 1) * sz), k * sz));
+  return { data: out, rowShape: input.rowShape };
+}
+
+/**
+ * Convolution gradients are missing from tfjs-backend-wasm: train on cpu there, then return to wasm. On cpu the
+ * filter gradient is replaced by a fast one first (./cpu-conv-grad.ts). On webgl nothing changes.
+ */
+export async function withTrainingBackend<T>(fn: () => Promise<T>): Promise<T> {
+  const prev = tf.getBackend();
+  if (prev === 'wasm' || prev === 'cpu') installFastConvFilterGrad();
+  if (prev !== 'wasm') return fn();
+  await tf.setBackend('cpu');
+  try {
+    return await fn();
+  } finally {
+    await tf.setBackend(prev);
+  }
 }
 
 function init(seed: number): ReturnType<typeof tf.initializers.glorotUniform> {
