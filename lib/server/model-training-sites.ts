@@ -15,8 +15,10 @@ import {
   type TrainingSiteMatch,
   type TrainingSiteRow,
 } from '@/lib/ml/training-sites';
+import { formatErrorMessage, isFormatError } from '@/lib/formats/errors';
 import { ID_CHUNK } from './chunked';
 import { db } from './db';
+import { HttpError } from './http';
 import { labelProvenanceSchema, safeJson } from './profiles-load';
 
 export type { TrainingSiteMatch };
@@ -75,6 +77,16 @@ export async function withTrainingSites(datasetId: string, zip: Uint8Array, ids:
   return addModelZipText(zip, TRAINING_SITES_FILE, trainingSitesCsv(rows));
 }
 
+/** parseTrainingSitesCsv with a broken file as a 422. */
+function readCsv(text: string): TrainingSiteRow[] {
+  try {
+    return parseTrainingSitesCsv(text);
+  } catch (e) {
+    if (isFormatError(e)) throw new HttpError(422, 'bad_model_file', formatErrorMessage(e));
+    throw e;
+  }
+}
+
 const nameKey = (surface: string, site: string): string => JSON.stringify([surface, site]);
 
 /** key -> site id, with keys held by more than one site mapped to null (ambiguous: never matched). */
@@ -99,7 +111,7 @@ export async function matchTrainingSites(
   trainIds: readonly string[],
 ): Promise<{ match: TrainingSiteMatch; siteIds: string[] }> {
   const csvText = modelZipText(zip, TRAINING_SITES_FILE);
-  const csvRows = csvText === null ? [] : parseTrainingSitesCsv(csvText);
+  const csvRows = csvText === null ? [] : readCsv(csvText);
   const rowById = new Map(csvRows.filter((r) => r.dbId).map((r) => [r.dbId, r]));
   const ids = [...new Set(trainIds)];
   const listed = new Set(ids);

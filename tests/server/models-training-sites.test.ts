@@ -217,6 +217,18 @@ describe('importing the zip into a dataset uploaded from the same folders', () =
     expect(model.trainingSiteMatch).toEqual({ total: 60, byId: 0, byName: 30, byAppSite: 30, unmatched: 0, csv: true });
   });
 
+  it('refuses a zip whose training-sites.csv is broken (422 naming the file), storing nothing', async () => {
+    const files = unzipSync(exported);
+    const zip = zipSync({ ...files, 'training-sites.csv': new TextEncoder().encode('surface,site\nMoS2-V,"open quote\n') });
+    const before = await db.model.count();
+    const res = await importRoute(new Request('http://x/import', { method: 'POST', body: zip }), ctx({ id: datasetB }));
+    expect(res.status).toBe(422);
+    const { error } = await res.json();
+    expect(error.code).toBe('bad_model_file');
+    expect(error.message).toBe('training-sites.csv line 2: expected a closing quote');
+    expect(await db.model.count()).toBe(before);
+  });
+
   it('keeps importing old zips without training-sites.csv, matching by id only and saying so', async () => {
     const { ['training-sites.csv']: _csv, ...rest } = unzipSync(exported);
     const old = zipSync(rest);
