@@ -21,11 +21,9 @@
  * linearisation, since a knot label can change which knot is the highest.
  */
 import { assembleSurfaceProfiles, type PipelineSurface } from '../pipeline';
-import { matrix } from './linalg';
 import { gaussian } from './rng';
-import { predictRidgeEnsemble } from './models';
 import type { EvalSurface } from './new-surface-score';
-import { groupFeatures, type SiteRelativeParams } from './site-relative-model';
+import { minimaSiteTerms, type SiteRelativeParams } from './site-relative-model';
 import type { Prediction, Sample } from './types';
 
 /** A linear form over latent variables: latent name -> coefficient. */
@@ -140,7 +138,8 @@ export function errorSurrogate(
     return { groupError, latentVar, notes };
   }
   const minima = [...reps.values()].filter((s) => !s.isSaddle);
-  const tau = ridgeSigma(params, minima);
+  // tau_i: the within-surface ridge sigma of each minimum (its site term's, not its surface offset's).
+  const tau = Array.from(minimaSiteTerms(params, minima).sigma);
   const offsetVar = new Map<string, number[]>();
   minima.forEach((s, i) => {
     const g = s.siteGroup ?? s.id;
@@ -170,17 +169,4 @@ export function errorSurrogate(
     latentVar.set(`d:${g}`, Math.max(sigmaOf(s) ** 2 - endSigma ** 2, 0));
   }
   return { groupError, latentVar, notes };
-}
-
-/** tau_i: the site-relative model's within-surface ridge sigma at each minimum (its residual std without features). */
-function ridgeSigma(p: SiteRelativeParams, minima: readonly Sample[]): number[] {
-  if (!p.minima || minima.length === 0) return minima.map(() => p.minimaResidualStd);
-  const x = matrix(minima.length, p.minimaCols.length);
-  minima.forEach((s, i) => {
-    const f = groupFeatures(s, p.groups);
-    p.minimaCols.forEach((c, j) => {
-      x.data[i * p.minimaCols.length + j] = Number.isFinite(f[c]) ? f[c] : p.minimaFill[j];
-    });
-  });
-  return Array.from(predictRidgeEnsemble(p.minima, x).sigma);
 }

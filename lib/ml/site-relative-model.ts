@@ -220,13 +220,21 @@ function offsetOf(p: SiteRelativeParams, s: Sample): { offsetEv: number; sigmaEv
   return { offsetEv: p.overall.meanEv, sigmaEv: p.overall.sigmaEv };
 }
 
+/**
+ * The site terms w . x of minima and their sigma (eV): the part of a minimum's prediction that is not its surface's
+ * offset. Without site features: 0, with the within-surface residual std as sigma.
+ */
+export function minimaSiteTerms(p: SiteRelativeParams, minima: readonly Sample[]): { mean: Float64Array; sigma: Float64Array } {
+  const rows = minima.map((s) => groupFeatures(s, p.groups));
+  return p.minima
+    ? predictRidgeEnsemble(p.minima, toMatrix(rows, p.minimaCols, p.minimaFill))
+    : { mean: new Float64Array(minima.length), sigma: new Float64Array(minima.length).fill(p.minimaResidualStd) };
+}
+
 export function predictSiteRelative(p: SiteRelativeParams, samples: readonly Sample[]): Prediction[] {
   const out = new Map<string, Prediction>();
   const minima = samples.filter((s) => !s.isSaddle);
-  const rows = minima.map((s) => groupFeatures(s, p.groups));
-  const r = p.minima
-    ? predictRidgeEnsemble(p.minima, toMatrix(rows, p.minimaCols, p.minimaFill))
-    : { mean: new Float64Array(minima.length), sigma: new Float64Array(minima.length).fill(p.minimaResidualStd) };
+  const r = minimaSiteTerms(p, minima);
   const byGroup = new Map<string, Prediction>();
   minima.forEach((s, i) => {
     const known = s.siteGroup !== undefined ? p.labels[s.siteGroup] : undefined;
