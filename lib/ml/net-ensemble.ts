@@ -5,7 +5,8 @@
  * member (M = 1, or a model saved before ensembles) has no sigma.
  *
  * All members share one topology, so their weights travel as ONE tfjs artefact (the model file keeps a single
- * tfjs/model.json + weights.bin, ./persist.ts): weight `name` of member m is stored as `member<m>/name`.
+ * tfjs/model.json + weights.bin, ./persist.ts): weight k of member m is stored as `member<m>/<member 0's k-th name>`
+ * beside member 0's topology.
  */
 import * as tf from '@tensorflow/tfjs';
 import type { DescriptorLayout } from './descriptors';
@@ -72,9 +73,17 @@ const PREFIX = /^member(\d+)\/(.*)$/;
 /** Members' artefacts (same topology) -> one artefact; a single member is kept as it is. */
 export function packMembers(arts: readonly tf.io.ModelArtifacts[]): tf.io.ModelArtifacts {
   if (arts.length === 1) return arts[0];
+  // Members are built separately, so their layers carry different auto-generated names: weight k of every member is
+  // stored under the FIRST member's k-th name (the topology kept is the first member's; the order is the same).
+  const names = (arts[0].weightSpecs ?? []).map((w) => w.name);
   const specs: tf.io.WeightsManifestEntry[] = [];
   const parts = arts.map((a, m) => {
-    for (const w of a.weightSpecs ?? []) specs.push({ ...w, name: `member${m}/${w.name}` });
+    const own = a.weightSpecs ?? [];
+    if (own.length !== names.length) throw new MlError('numerical', `ensemble member ${m} has ${own.length} weights, member 0 has ${names.length}`);
+    own.forEach((w, k) => {
+      if (w.shape.join('x') !== arts[0].weightSpecs![k].shape.join('x')) throw new MlError('numerical', `ensemble member ${m}: weight ${w.name} differs in shape from ${names[k]}`);
+      specs.push({ ...w, name: `member${m}/${names[k]}` });
+    });
     return weightBytes(a.weightData);
   });
   return { ...arts[0], weightSpecs: specs, weightData: concat(parts) };
