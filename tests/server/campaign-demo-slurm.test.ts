@@ -20,7 +20,7 @@
  * E_total with the demo's E_slab and is off by eV. The test checks the loop (the right numbers in the right places),
  * not the physics of a coarse calculation.
  *
- * Measured: the whole file in ~3.5 min (see README, Campaigns), most of it the two GPAW tasks running side by side.
+ * Measured: the whole file in 1 min 40 s (see README, Campaigns), 60-70 s of it the two GPAW tasks side by side.
  */
 import {
   copyFileSync,
