@@ -1,6 +1,8 @@
 /**
  * Every model and baseline behind one interface: `fitModel(spec, train, ctx)` -> `TrainedModel` with `predict`,
  * `state` (for persistence) and `dispose`; `restoreModel(state, ctx)` rebuilds one. Targets are E_b in eV.
+ * The closed-form models live here; the tfjs networks in ./net-models.ts (frozen-mlp, cnn) and ./finetune.ts
+ * (finetune), all deep ensembles with a sigma (./net-ensemble.ts); shared inputs in ./model-inputs.ts.
  */
 import type * as tf from '@tensorflow/tfjs';
 import { fitAnchored, restoreAnchored } from './anchored-model';
