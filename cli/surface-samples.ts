@@ -1,93 +1,53 @@
 /**
- * Node edge for the ML commands: lib/ml samples from surface folders (POSCAR + LOCPOT(.gz) + labels.csv + meta.json,
- * ../shared/DESIGN.md section 3), by the same extraction and label matching the server uses.
+ * Node edge for the ML commands: lib/ml samples from samples files and from surface folders (../shared/DESIGN.md
+ * section 3), the folders read exactly as an upload is and extracted and matched as the server does.
  */
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { extractSurface } from '../lib/epdi/extract';
 import type { ExtractionSettings } from '../lib/epdi/settings';
-import { parseLabelsCsv } from '../lib/formats/labels-csv';
-import { parsePoscar } from '../lib/formats/poscar';
-import { parseVolumetric } from '../lib/formats/volumetric';
 import { samplesFromExtraction } from '../lib/ml/from-extraction';
 import { hostLevelDescriptors, type HostLevels } from '../lib/ml/host-levels';
+import { parseSamplesFile } from '../lib/ml/dataset';
 import type { Sample } from '../lib/ml/types';
 import type { EvalSurface } from '../lib/ml/new-surface-score';
 import { LABEL_MATCH_TOLERANCE_A, labelProblemLines, pipelineSurfaceFromSites, resolveMuLi, surfaceMuLi } from '../lib/pipeline';
 
+/** A folder with a potential file (LOCPOT or cube, maybe gzipped): one surface as an upload reads it. */
 export function isSurfaceFolder(dir: string): boolean {
-  return existsSync(path.join(dir, 'POSCAR')) && readdirSync(dir).some((f) => /^LOCPOT(\.gz)?$/.test(f));
+  return readdirSync(dir).some((f) => POTENTIAL_FILE.test(f));
 }
 
-export function samplesFromSurfaceFolder(dir: string, settings: Partial<ExtractionSettings> = {}): Sample[] {
-  return evalSurfaceFromFolder(dir, settings).samples;
+const POTENTIAL_FILE = /^LOCPOT(\.gz)?$|\.cube?(\.gz)?$/i;
+
+/** The surface folders among the targets: each target a surface folder, or a folder of them. */
+export function surfaceFoldersUnder(targets: readonly string[]): string[] {
+  return targets.flatMap((t) =>
+    isSurfaceFolder(t)
+      ? [t]
+      : readdirSync(t)
+          .sort()
+          .map((e) => path.join(t, e))
+          .filter((p) => statSync(p).isDirectory() && isSurfaceFolder(p)),
+  );
 }
 
 /**
- * A surface folder as lib/ml samples plus the pipeline's surface (sites, one hop per bridge, labels matched by the
- * one matcher, lib/pipeline `pipelineSurfaceFromSites`), for the new-surface protocols. Site features
- * (lib/ml/site-features.ts) come with every sample.
+ * Samples from each target: a samples file (.json), a folder of samples files, a surface folder, or a folder of
+ * surface folders (read by `readSurfaceFolders`, so exactly as an upload).
  */
-export function evalSurfaceFromFolder(
-  dir: string,
-  settings: Partial<ExtractionSettings> = {},
-): { samples: Sample[]; surface: EvalSurface } {
-  const name = path.basename(path.resolve(dir));
-  const structure = parsePoscar(readFileSync(path.join(dir, 'POSCAR')), { fileName: `${name}/POSCAR` }).structure;
-  const locpot = readdirSync(dir).find((f) => /^LOCPOT(\.gz)?$/.test(f))!;
-  const grid = parseVolumetric(readFileSync(path.join(dir, locpot)), {
-    fileName: `${name}/${locpot}`,
-    maxGrids: 1,
-  }).grid;
-  const extraction = extractSurface(structure, grid, settings);
-  const metaFile = path.join(dir, 'meta.json');
-  const meta = existsSync(metaFile)
-    ? (JSON.parse(readFileSync(metaFile, 'utf8')) as {
-        E_slab_eV?: number;
-        mu_Li_eV?: number;
-        host?: string;
-        dopant?: string | null;
-        phase?: string;
-      } & HostLevels)
-    : {};
-  const labelsFile = path.join(dir, 'labels.csv');
-  const file = `${name}/labels.csv`;
-  const rows = existsSync(labelsFile) ? parseLabelsCsv(readFileSync(labelsFile), { fileName: file }) : [];
-  // The one label matcher and hop assembly (lib/pipeline), as the server's extraction and `epdi profiles`.
-  const { surface, matching } = pipelineSurfaceFromSites(
-    {
-      name,
-      host: meta.host ?? name,
-      phase: meta.phase ?? null,
-      dopant: meta.dopant ?? null,
-      lattice: structure.lattice,
-      eSlabEv: meta.E_slab_eV ?? null,
-      labels: rows.map((r) => ({
-        site: r.site,
-        kind: r.kind,
-        position: [r.x, r.y, r.z] as [number, number, number],
-        eTotalEv: r.totalEnergyEv,
-        eBindingEv: r.bindingEnergyEv,
-        file,
-        line: r.line,
-      })),
-      nebRuns: [],
-      files: [],
-    },
-    extraction,
-    { muLiEv: meta.mu_Li_eV ?? null, meps: extraction.meps },
-  );
-  for (const line of labelProblemLines(matching, LABEL_MATCH_TOLERANCE_A)) console.error(`note: ${line}`);
-  const binding = new Map<number, number>();
-  for (const m of matching.matched) if (m.eBindingEv !== null) binding.set(m.site, m.eBindingEv);
-  const samples = samplesFromExtraction(
-    name,
-    extraction,
-    binding,
-    hostLevelDescriptors(meta, extraction.appliedShiftEv),
-    structure,
-  );
-  return { samples, surface: { id: name, host: surface.host, dopant: surface.dopant, pipeline: surface } };
+export async function readSamples(targets: readonly string[], opts: SurfaceReadOptions = {}): Promise<Sample[]> {
+  const out: Sample[] = [];
+  const folders: string[] = [];
+  for (const target of targets) {
+    if (!statSync(target).isDirectory()) out.push(...parseSamplesFile(readFileSync(target, 'utf8'), target).samples);
+    else if (surfaceFoldersUnder([target]).length) folders.push(...surfaceFoldersUnder([target]));
+    else
+      for (const f of readdirSync(target).sort().filter((e) => e.endsWith('.json')))
+        out.push(...parseSamplesFile(readFileSync(path.join(target, f), 'utf8'), f).samples);
+  }
+  if (folders.length) out.push(...(await readSurfaceFolders(folders, opts)).samples);
+  return out;
 }
 
 export interface SurfaceFolders {
@@ -104,7 +64,13 @@ export interface SurfaceFolders {
  * extracted with the app's settings, labels matched by the one matcher, and turned into lib/ml samples with their
  * site features and host levels. So `epdi evaluate` and `epdi active` read a VASP folder the way the app does.
  */
-export async function readSurfaceFolders(folders: readonly string[], settings: Partial<ExtractionSettings> = {}): Promise<SurfaceFolders> {
+export interface SurfaceReadOptions {
+  settings?: Partial<ExtractionSettings>;
+  /** mu_Li (eV) for every surface, over meta.json's (`--mu-li`). */
+  muLiEv?: number | null;
+}
+
+export async function readSurfaceFolders(folders: readonly string[], opts: SurfaceReadOptions = {}): Promise<SurfaceFolders> {
   const { listFolder } = await import('../lib/server/import-folder');
   const { understandFiles } = await import('../lib/server/upload/import-upload');
   const { UploadError } = await import('../lib/server/upload/errors');
@@ -118,7 +84,7 @@ export async function readSurfaceFolders(folders: readonly string[], settings: P
     throw err;
   }
   const { record } = resolveMuLi(
-    { kind: 'bcc', valueEv: null },
+    { kind: 'bcc', valueEv: opts.muLiEv ?? null, source: opts.muLiEv == null ? undefined : 'option' },
     parsed.map((p) => ({ surface: p.name, valueEv: p.meta.mu_Li_eV, kind: p.meta.mu_Li_reference })),
   );
   const out: SurfaceFolders = { samples: [], surfaces: [], unlabelled: [], skipped: [] };
@@ -127,7 +93,7 @@ export async function readSurfaceFolders(folders: readonly string[], settings: P
       out.skipped.push(`${p.name}: no potential file (LOCPOT or cube), so no EPDIs or site features`);
       continue;
     }
-    const extraction = extractSurface(p.structure, p.potential.grid, settings);
+    const extraction = extractSurface(p.structure, p.potential.grid, opts.settings ?? {});
     const { surface, matching } = pipelineSurfaceFromSites(
       {
         name: p.name,

@@ -29,7 +29,8 @@ import {
   type MlContext,
   type ModelSpec,
 } from '../../lib/ml';
-import { parseModels, readEvalSurfaces, readSamples } from './evaluate';
+import { readSamples, readSurfaceFolders, surfaceFoldersUnder } from '../surface-samples';
+import { parseModels } from './evaluate';
 
 export const summary = 'active learning: which saddle points (or, across surfaces, which site of which surface) to compute next, and retrospective simulations';
 
@@ -63,8 +64,8 @@ function crossSurfaceProtocol(args: CliArgs): ActiveSurfacesProtocol {
 }
 
 async function acrossSurfaces(args: CliArgs, spec: ModelSpec, across: boolean, backbones: MlContext['backbones']): Promise<number> {
-  const read = readEvalSurfaces(...args.positionals);
-  for (const s of read.skipped) console.error(`note: ${s}: no labels.csv, left out`);
+  const read = await readSurfaceFolders(surfaceFoldersUnder(args.positionals));
+  for (const s of read.skipped) console.error(`note: ${s}; left out`);
   // The image range is set per fit from its training labels (lib/ml/active-surfaces.ts fitStep).
   const ctx: MlContext = { imageSettings: { rangeEv: [0, 1] }, seed: numberOption(args, 'seed', 1), backbones, featureCache: new FeatureCache() };
   if (across) {
@@ -105,7 +106,7 @@ export async function run(args: CliArgs): Promise<number> {
 }
 
 async function saddles(args: CliArgs, target: string, provider: MlContext['backbones']): Promise<number> {
-  const samples = readSamples(target);
+  const samples = await readSamples([target]);
   const [spec] = parseModels(stringOption(args, 'model') ?? 'descriptor-gp', []);
   const ctx: MlContext = { imageSettings: { rangeEv: trainingRangeEv(samples.filter((s) => s.eBindingEv !== undefined)) }, seed: numberOption(args, 'seed', 1), backbones: provider, featureCache: new FeatureCache() };
   if (args.options.simulate) {

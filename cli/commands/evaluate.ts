@@ -2,6 +2,9 @@
  * `epdi evaluate <samples.json|folder> --protocol paper|kfold|loso --fraction 0.33 --repeats 10 [--models a,b] [--json]`
  * `epdi evaluate <surface folders> --protocol loso [--dopant-out] [--shots 0,1,2,3] [--models a,b] [--json]`
  * `epdi evaluate --train <folders,...> --test <folders,...> [--shots 0,1] [--models a,b] [--json]`
+ * `epdi evaluate <surface folders> --protocol loso --learning-curve 2,4,6,8 [--draws 5]`: the same scoring with each
+ * test surface trained on n random other surfaces (lib/ml/new-surface-curve.ts): how the numbers move as surfaces
+ * are added. Surface folders are read as an upload is (cli/surface-samples.ts); `--mu-li X` overrides meta.json.
  * Training flags on any of them: `--backbone NAME --input-size PX --epochs N --lr X --ensemble M` (../training-options.ts);
  * `--model` is an alias of `--models`. E.g. `--models finetune:darknet-tiny --input-size 64 --epochs 6`: a fine-tuned
  * Tiny Darknet whose epoch count (<= 6) is chosen by an inner split of each training set (lib/ml/finetune.ts).
@@ -11,12 +14,13 @@
  * the constant baselines and a paired test of every model against the better constant. `--json` adds every test
  * prediction and every scored hop.
  */
-import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { numberOption, stringOption, type CliArgs } from '../args';
 import { nodeWeightsSource, initNodeBackend } from '../ml-node';
 import { applyTrainingOptions, parseTrainingOptions, type TrainingOptions } from '../training-options';
-import { evalSurfaceFromFolder, isSurfaceFolder, samplesFromSurfaceFolder } from '../surface-samples';
+import { readSamples, readSurfaceFolders, surfaceFoldersUnder, type SurfaceReadOptions } from '../surface-samples';
+import { formatSurfaceCurve, surfaceLearningCurve } from '../../lib/ml/new-surface-curve';
 import {
   backboneProvider,
   compareModels,
@@ -27,37 +31,15 @@ import {
   formatComparisonTable,
   formatNewSurfaceTable,
   isFeatureGroup,
-  type EvalSurface,
   type FeatureGroup,
   type NewSurfaceProtocol,
-  parseSamplesFile,
   type MlContext,
   type ModelSpec,
   type Protocol,
-  type Sample,
 } from '../../lib/ml';
 
 export const summary =
   'compare every model and baseline on the same splits (paper split, k-fold, leave-one-surface-out)';
-
-/**
- * Samples from each target: a samples file, a folder of samples files, or a surface folder (POSCAR + LOCPOT +
- * labels.csv; extracted with default settings), or a folder of surface folders.
- */
-export function readSamples(...targets: string[]): Sample[] {
-  return targets.flatMap((target): Sample[] => {
-    if (!statSync(target).isDirectory()) return parseSamplesFile(readFileSync(target, 'utf8'), target).samples;
-    if (isSurfaceFolder(target)) return samplesFromSurfaceFolder(target);
-    const entries = readdirSync(target).sort();
-    const surfaces = entries
-      .map((e) => path.join(target, e))
-      .filter((p) => statSync(p).isDirectory() && isSurfaceFolder(p));
-    if (surfaces.length) return surfaces.flatMap((p) => samplesFromSurfaceFolder(p));
-    return entries
-      .filter((f) => f.endsWith('.json'))
-      .flatMap((f) => parseSamplesFile(readFileSync(path.join(target, f), 'utf8'), f).samples);
-  });
-}
 
 /**
  * Model names accepted by --models (comma-separated). Backbone models take `type:backbone`; a `/anchored` suffix
@@ -139,29 +121,12 @@ export function parseProtocol(args: CliArgs): Protocol {
   throw new Error(`--protocol must be paper, kfold or loso, got '${kind}'`);
 }
 
-/** Surface folders under the targets (a surface folder, or a folder of them) that have labels.csv. */
-export function readEvalSurfaces(...targets: string[]): { samples: Sample[]; surfaces: EvalSurface[]; skipped: string[] } {
-  const folders = targets.flatMap((t) =>
-    isSurfaceFolder(t)
-      ? [t]
-      : readdirSync(t)
-          .sort()
-          .map((e) => path.join(t, e))
-          .filter((p) => statSync(p).isDirectory() && isSurfaceFolder(p)),
-  );
-  const samples: Sample[] = [];
-  const surfaces: EvalSurface[] = [];
-  const skipped: string[] = [];
-  for (const f of folders) {
-    if (!existsSync(path.join(f, 'labels.csv'))) {
-      skipped.push(path.basename(f));
-      continue;
-    }
-    const r = evalSurfaceFromFolder(f);
-    samples.push(...r.samples);
-    surfaces.push(r.surface);
-  }
-  return { samples, surfaces, skipped };
+/** `--mu-li X` (eV): mu_Li for every surface folder, over meta.json's. */
+function surfaceReadOptions(args: CliArgs): SurfaceReadOptions {
+  if (args.options['mu-li'] === undefined) return {};
+  const muLiEv = numberOption(args, 'mu-li', Number.NaN);
+  if (!Number.isFinite(muLiEv) || muLiEv < -10 || muLiEv > 0) throw new Error(`--mu-li must be an energy in eV within -10..0, got '${String(args.options['mu-li'])}'`);
+  return { muLiEv };
 }
 
 /** `--train a,b --test c`: folders, or surface names under the first positional folder. */
@@ -191,18 +156,35 @@ async function runNewSurface(args: CliArgs, ctxBase: Omit<MlContext, 'imageSetti
   const test = stringOption(args, 'test');
   if ((train === undefined) !== (test === undefined)) throw new Error('--train and --test go together');
   let protocol: NewSurfaceProtocol;
-  let read: ReturnType<typeof readEvalSurfaces>;
+  let read: Awaited<ReturnType<typeof readSurfaceFolders>>;
+  const readOpts = surfaceReadOptions(args);
   if (train !== undefined && test !== undefined) {
     const trainFolders = folderList(train, args.positionals[0]);
     const testFolders = folderList(test, args.positionals[0]);
-    read = readEvalSurfaces(...trainFolders, ...testFolders);
+    read = await readSurfaceFolders([...trainFolders, ...testFolders], readOpts);
     const name = (f: string): string => path.basename(path.resolve(f));
     protocol = { kind: 'train-test', train: trainFolders.map(name), test: testFolders.map(name) };
   } else {
-    read = readEvalSurfaces(...args.positionals);
+    read = await readSurfaceFolders(surfaceFoldersUnder(args.positionals), readOpts);
     protocol = args.options['dopant-out'] !== undefined ? { kind: 'dopant-out' } : { kind: 'loso' };
   }
-  for (const s of read.skipped) console.error(`note: ${s}: no labels.csv, left out`);
+  for (const s of read.skipped) console.error(`note: ${s}; left out`);
+  for (const s of read.unlabelled) console.error(`note: ${s}: no labels; predicted, never scored`);
+  const curve = stringOption(args, 'learning-curve');
+  if (curve !== undefined) {
+    if (protocol.kind !== 'loso') throw new Error('--learning-curve goes with --protocol loso');
+    const sizes = curve.split(',').map((v) => Number(v.trim()));
+    if (!sizes.length || sizes.some((n) => !Number.isInteger(n) || n < 1))
+      throw new Error(`--learning-curve expects training-set sizes like 2,4,6,8, got '${curve}'`);
+    const result = await surfaceLearningCurve(specs, read.samples, read.surfaces, { ...ctxBase, imageSettings: { rangeEv: [0, 1] } }, {
+      sizes,
+      draws: numberOption(args, 'draws', 5),
+      onStep: args.json ? undefined : (n, d) => process.stderr.write(`\rtraining on ${n} surfaces: draw ${d + 1}          `),
+    });
+    if (!args.json) process.stderr.write('\n');
+    console.log(args.json ? JSON.stringify({ backend, ...result }, null, 1) : formatSurfaceCurve(result));
+    return 0;
+  }
   const report = await evaluateNewSurface(
     specs,
     read.samples,
@@ -237,6 +219,8 @@ export async function run(args: CliArgs): Promise<number> {
       'usage: epdi evaluate <samples.json|samples folder|surface folder>... [--protocol paper|kfold|loso] [--fraction 0.33] [--repeats 10] [--models list] [--seed 1] [--json]\n' +
         '       epdi evaluate <surface folders> --protocol loso [--dopant-out] [--shots 0,1,2,3] [--models list] [--json]\n' +
         '       epdi evaluate --train <folders,...> --test <folders,...> [--shots 0,1,2,3] [--models list] [--json]\n' +
+        '       epdi evaluate <surface folders> --protocol loso --learning-curve 2,4,6,8 [--draws 5] [--models list]\n' +
+        'surface folders: [--mu-li X] (eV, over meta.json)\n' +
         'training flags (any form): [--backbone NAME] [--input-size PX] [--epochs N] [--lr X] [--ensemble M]\n' +
         '       e.g. --models finetune:darknet-tiny/anchored --input-size 64 --epochs 6 --ensemble 3',
     );
@@ -245,7 +229,7 @@ export async function run(args: CliArgs): Promise<number> {
   const surfaceTargets =
     newSurface ||
     (stringOption(args, 'protocol') === 'loso' &&
-      args.positionals.every((t) => statSync(t).isDirectory() && (isSurfaceFolder(t) || readdirSync(t).some((e) => isSurfaceFolder(path.join(t, e))))));
+      args.positionals.every((t) => statSync(t).isDirectory() && surfaceFoldersUnder([t]).length > 0));
   const training = parseTrainingOptions(args);
   const protocol = surfaceTargets ? undefined : parseProtocol(args);
   const backend = await initNodeBackend();
@@ -256,7 +240,7 @@ export async function run(args: CliArgs): Promise<number> {
   try {
     const specs = modelSpecs(args, surfaceTargets ? NEW_SURFACE_MODELS.join(',') : undefined, usable, training);
     if (surfaceTargets) return await runNewSurface(args, ctxBase, specs, backend);
-    const samples = readSamples(...args.positionals);
+    const samples = await readSamples(args.positionals, surfaceReadOptions(args));
     const ctx: MlContext = { ...ctxBase, imageSettings: { rangeEv: datasetRangeEv(samples) } };
     const table = await compareModels(specs, samples, protocol!, ctx, {
       onSplit: args.json

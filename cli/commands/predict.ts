@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import type { CliArgs } from '../args';
 import { initNodeBackend, nodeWeightsSource } from '../ml-node';
 import { backboneProvider, FeatureCache, modelFromZip, restoreModel } from '../../lib/ml';
-import { readSamples } from './evaluate';
+import { readSamples } from '../surface-samples';
 
 export const summary = 'predict binding energies (and sigma) with a saved model zip';
 
@@ -16,7 +16,7 @@ export async function run(args: CliArgs): Promise<number> {
   await initNodeBackend();
   const provider = await backboneProvider(nodeWeightsSource());
   const model = await restoreModel(modelFromZip(new Uint8Array(readFileSync(zip))), { backbones: provider, featureCache: new FeatureCache() });
-  const samples = readSamples(target);
+  const samples = await readSamples([target]);
   const preds = await model.predict(samples);
   if (args.json) console.log(JSON.stringify({ model: model.name, predictions: preds }));
   else for (const p of preds) console.log(`${p.id.padEnd(30)} ${p.meanEv.toFixed(4)} eV${p.sigmaEv !== undefined ? ` +- ${p.sigmaEv.toFixed(4)}` : ''}`);

@@ -8,7 +8,8 @@ import { numberOption, stringOption, type CliArgs } from '../args';
 import { initNodeBackend, nodeWeightsSource } from '../ml-node';
 import { backboneProvider, datasetRangeEv, FeatureCache, fitModel, isLabelled, modelToZip } from '../../lib/ml';
 import { applyTrainingOptions, parseTrainingOptions } from '../training-options';
-import { parseModels, readSamples } from './evaluate';
+import { readSamples } from '../surface-samples';
+import { parseModels } from './evaluate';
 
 export const summary = 'train one model on all labelled samples and save it as a zip (tfjs + JSON metadata)';
 
@@ -23,7 +24,7 @@ export async function run(args: CliArgs): Promise<number> {
     return 2;
   }
   const training = parseTrainingOptions(args);
-  const samples = readSamples(target);
+  const samples = await readSamples([target]);
   const train = samples.filter(isLabelled);
   const backend = await initNodeBackend();
   const provider = await backboneProvider(nodeWeightsSource());

@@ -1,7 +1,7 @@
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { evaluateNewSurface, newSurfaceTable, type ModelSpec } from '@/lib/ml';
-import { readEvalSurfaces } from '@/cli/commands/evaluate';
+import { readSurfaceFolders } from '@/cli/surface-samples';
 import { setupTempDatabase } from './helpers';
 
 const temp = setupTempDatabase();
@@ -26,7 +26,7 @@ describe('new-surface protocols on a stored dataset (the training panel)', () =>
       seed: 1,
       models: MODELS as never,
     });
-    const read = readEvalSurfaces(...FOLDERS);
+    const read = await readSurfaceFolders(FOLDERS);
     const cli = newSurfaceTable(
       await evaluateNewSurface(
         MODELS,
