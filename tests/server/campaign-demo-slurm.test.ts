@@ -97,10 +97,9 @@ describe.skipIf(!slurmTestsEnabled)('a campaign of the demo dataset on a local S
   const dir = path.join(work, 'campaign');
   const kept = new Map<string, DemoLabel[]>();
   let datasetId = '';
-  let startedCluster = false;
 
   beforeAll(async () => {
-    startedCluster = clusterUp();
+    clusterUp();
     const folders = SURFACES.map((s) => {
       const copy = demoSurfaceWithoutSaddles(s, path.join(work, 'demo'));
       kept.set(s, copy.kept);
@@ -117,7 +116,7 @@ describe.skipIf(!slurmTestsEnabled)('a campaign of the demo dataset on a local S
   }, 180_000);
 
   afterAll(() => {
-    if (startedCluster) clusterDown();
+    clusterDown();
     temp.cleanup();
     rmSync(work, { recursive: true, force: true });
   });

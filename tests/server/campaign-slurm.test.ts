@@ -42,15 +42,14 @@ describe.skipIf(!enabled)('GPAW campaign on a local Slurm', () => {
   const temp = enabled ? setupTempDatabase() : { dir: '', cleanup: () => undefined };
   const work = mkdtempSync(path.join(os.tmpdir(), 'epdi-campaign-slurm-'));
   const dir = path.join(work, 'campaign');
-  let startedCluster = false;
 
   beforeAll(async () => {
-    startedCluster = clusterUp();
+    clusterUp();
     await datasetWithSurfaces('slurm-demo', smallCell());
   }, 120_000);
 
   afterAll(() => {
-    if (startedCluster) clusterDown();
+    clusterDown();
     temp.cleanup();
     rmSync(work, { recursive: true, force: true });
   });

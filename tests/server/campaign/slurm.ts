@@ -3,7 +3,7 @@
  * (scripts/slurm/local-cluster.sh) started only when none answers, sbatch of a campaign's submit.sh and the wait for
  * its array, and the ASE reader of the calculations' outputs (contcar_li.py).
  */
-import { execFileSync, spawnSync } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import path from 'node:path';
 
 export const slurmTestsEnabled = process.env.EPDI_SLURM_TESTS === '1';
@@ -34,15 +34,44 @@ export function epdi(args: string[]): string {
   });
 }
 
-/** Start the local cluster when `sinfo` gets no answer; returns whether this call started it (then stop it). */
-export function clusterUp(): boolean {
-  if (spawnSync('sinfo', ['-h'], { stdio: 'ignore' }).status === 0) return false;
-  execFileSync('bash', [clusterScript, 'up'], { stdio: 'pipe' });
-  return true;
+/**
+ * Test files that share the local cluster (they run side by side): a user list and an "owned" marker under a flock,
+ * so the cluster a test file started is stopped only when the last of them is done, and one started by someone else
+ * (`.ci/run`, a person) is never stopped. `flock --close`: the daemons `up` starts must not inherit the lock.
+ */
+const LOCK_DIR = path.join(process.env.EPDI_SLURM_STATE ?? '/tmp/epdi-slurm');
+const underLock = (script: string): void => {
+  execFileSync('mkdir', ['-p', LOCK_DIR]);
+  execFileSync('flock', ['--close', path.join(LOCK_DIR, 'tests.lock'), 'bash', '-c', script], {
+    stdio: 'pipe',
+    env: { ...process.env, CLUSTER: clusterScript, USERS: path.join(LOCK_DIR, 'test-users'), ME: String(process.pid) },
+  });
+};
+
+/** Keeps in $USERS the test files still running, other than this one (a killed run leaves its pid: dropped). */
+const PRUNE = `: > "$USERS.tmp"
+    if [ -f "$USERS" ]; then
+      while read -r pid; do
+        if [ "$pid" != "$ME" ] && kill -0 "$pid" 2>/dev/null; then echo "$pid" >> "$USERS.tmp"; fi
+      done < "$USERS"
+    fi
+    mv "$USERS.tmp" "$USERS"`;
+
+/** Start the local cluster when `sinfo` gets no answer, and count this test file among its users. */
+export function clusterUp(): void {
+  underLock(`set -e
+    ${PRUNE}
+    # a cluster that answers while no test uses it was started by someone else (or a killed run's marker is stale)
+    if [ ! -s "$USERS" ]; then rm -f "$USERS.owned"; fi
+    if ! sinfo -h >/dev/null 2>&1; then bash "$CLUSTER" up; touch "$USERS.owned"; fi
+    echo "$ME" >> "$USERS"`);
 }
 
+/** This test file is done with the cluster: stop it if a test started it and no other test file uses it. */
 export function clusterDown(): void {
-  execFileSync('bash', [clusterScript, 'down'], { stdio: 'pipe' });
+  underLock(`set -e
+    ${PRUNE}
+    if [ ! -s "$USERS" ] && [ -f "$USERS.owned" ]; then bash "$CLUSTER" down; rm -f "$USERS.owned"; fi`);
 }
 
 /** `sbatch --parsable submit.sh` in `dir`; waits until the job (all its array tasks) has left the queue. */
