@@ -126,3 +126,40 @@ function levelsOf(meta: Record<string, unknown>): HostLevels {
   const num = (v: unknown): number | undefined => (typeof v === 'number' && Number.isFinite(v) ? v : undefined);
   return { E_fermi_eV: num(meta.E_fermi_eV), lowest_unoccupied_eV: num(meta.lowest_unoccupied_eV) };
 }
+
+/**
+ * A stored dataset (in the app's database) as the ML commands read it: the server's own loader
+ * (lib/server/new-surface-server.ts: EPDI batch with site features, the profiles' pipeline surfaces), surfaces named
+ * by their names.
+ */
+export async function readStoredDataset(name: string): Promise<SurfaceFolders> {
+  const { db } = await import('../lib/server/db');
+  const { loadNewSurfaceData } = await import('../lib/server/new-surface-server');
+  const dataset = await db.dataset.findUnique({ where: { name }, select: { id: true } });
+  if (!dataset) throw new Error(`no dataset named '${name}' in the database (epdi import loads folders)`);
+  const { samples, surfaces } = await loadNewSurfaceData(dataset.id);
+  const labelled = new Set(samples.filter((s) => s.eBindingEv !== undefined).map((s) => s.surfaceId));
+  return { samples, surfaces, unlabelled: surfaces.filter((s) => !labelled.has(s.id)).map((s) => s.id), skipped: [] };
+}
+
+/** The union of two reads (training and test surfaces); a surface in both is refused (it would leak). */
+export function mergeReads(a: SurfaceFolders, b: SurfaceFolders): SurfaceFolders {
+  const both = a.surfaces.filter((s) => b.surfaces.some((t) => t.id === s.id)).map((s) => s.id);
+  if (both.length) throw new Error(`surfaces both in training and test: ${both.join(', ')}`);
+  return {
+    samples: [...a.samples, ...b.samples],
+    surfaces: [...a.surfaces, ...b.surfaces],
+    unlabelled: [...a.unlabelled, ...b.unlabelled],
+    skipped: [...a.skipped, ...b.skipped],
+  };
+}
+
+/** The read without some surfaces (and their samples). */
+export function withoutSurfaces(read: SurfaceFolders, names: ReadonlySet<string>): SurfaceFolders {
+  return {
+    samples: read.samples.filter((s) => !names.has(s.surfaceId)),
+    surfaces: read.surfaces.filter((s) => !names.has(s.id)),
+    unlabelled: read.unlabelled.filter((s) => !names.has(s)),
+    skipped: read.skipped,
+  };
+}

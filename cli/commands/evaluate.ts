@@ -2,6 +2,8 @@
  * `epdi evaluate <samples.json|folder> --protocol paper|kfold|loso --fraction 0.33 --repeats 10 [--models a,b] [--json]`
  * `epdi evaluate <surface folders> --protocol loso [--dopant-out] [--shots 0,1,2,3] [--models a,b] [--json]`
  * `epdi evaluate --train <folders,...> --test <folders,...> [--shots 0,1] [--models a,b] [--json]`
+ * `epdi evaluate --dataset NAME --test <folders,...>`: train on a stored dataset's surfaces, test on folders; `epdi
+ * evaluate --dataset NAME --protocol loso [--dopant-out]`: the protocols on the stored dataset (the server's loader).
  * `epdi evaluate <surface folders> --protocol loso --learning-curve 2,4,6,8 [--draws 5]`: the same scoring with each
  * test surface trained on n random other surfaces (lib/ml/new-surface-curve.ts): how the numbers move as surfaces
  * are added. Surface folders are read as an upload is (cli/surface-samples.ts); `--mu-li X` overrides meta.json.
@@ -19,7 +21,16 @@ import path from 'node:path';
 import { numberOption, stringOption, type CliArgs } from '../args';
 import { nodeWeightsSource, initNodeBackend } from '../ml-node';
 import { applyTrainingOptions, parseTrainingOptions, type TrainingOptions } from '../training-options';
-import { readSamples, readSurfaceFolders, surfaceFoldersUnder, type SurfaceReadOptions } from '../surface-samples';
+import {
+  mergeReads,
+  readSamples,
+  readStoredDataset,
+  readSurfaceFolders,
+  surfaceFoldersUnder,
+  withoutSurfaces,
+  type SurfaceFolders,
+  type SurfaceReadOptions,
+} from '../surface-samples';
 import { formatSurfaceCurve, surfaceLearningCurve } from '../../lib/ml/new-surface-curve';
 import {
   backboneProvider,
@@ -154,18 +165,28 @@ function modelSpecs(args: CliArgs, fallback: string | undefined, usable: string[
 async function runNewSurface(args: CliArgs, ctxBase: Omit<MlContext, 'imageSettings'>, specs: ModelSpec[], backend: string): Promise<number> {
   const train = stringOption(args, 'train');
   const test = stringOption(args, 'test');
-  if ((train === undefined) !== (test === undefined)) throw new Error('--train and --test go together');
+  const datasetName = stringOption(args, 'dataset');
+  if (train !== undefined && test === undefined) throw new Error('--train goes with --test');
   let protocol: NewSurfaceProtocol;
-  let read: Awaited<ReturnType<typeof readSurfaceFolders>>;
+  let read: SurfaceFolders;
   const readOpts = surfaceReadOptions(args);
-  if (train !== undefined && test !== undefined) {
-    const trainFolders = folderList(train, args.positionals[0]);
-    const testFolders = folderList(test, args.positionals[0]);
-    read = await readSurfaceFolders([...trainFolders, ...testFolders], readOpts);
-    const name = (f: string): string => path.basename(path.resolve(f));
-    protocol = { kind: 'train-test', train: trainFolders.map(name), test: testFolders.map(name) };
+  const stored = datasetName !== undefined ? await readStoredDataset(datasetName) : null;
+  const labelledNames = (r: SurfaceFolders): string[] => r.surfaces.map((s) => s.id).filter((s) => !r.unlabelled.includes(s));
+  if (test !== undefined) {
+    const testRead = await readSurfaceFolders(folderList(test, args.positionals[0]), readOpts);
+    let trainRead: SurfaceFolders;
+    if (train !== undefined) trainRead = await readSurfaceFolders(folderList(train, args.positionals[0]), readOpts);
+    else if (stored) {
+      // The stored copy of a test surface never trains (e.g. data/demo/MoS2 tested against the demo dataset).
+      const names = new Set(testRead.surfaces.map((s) => s.id));
+      const dropped = stored.surfaces.filter((s) => names.has(s.id)).map((s) => s.id);
+      if (dropped.length) console.error(`note: ${dropped.join(', ')}: also in dataset ${datasetName}; not used for training`);
+      trainRead = withoutSurfaces(stored, names);
+    } else throw new Error('--test needs --train <folders> or --dataset NAME');
+    read = mergeReads(trainRead, testRead);
+    protocol = { kind: 'train-test', train: labelledNames(trainRead), test: labelledNames(testRead) };
   } else {
-    read = await readSurfaceFolders(surfaceFoldersUnder(args.positionals), readOpts);
+    read = stored ?? (await readSurfaceFolders(surfaceFoldersUnder(args.positionals), readOpts));
     protocol = args.options['dopant-out'] !== undefined ? { kind: 'dopant-out' } : { kind: 'loso' };
   }
   for (const s of read.skipped) console.error(`note: ${s}; left out`);
@@ -213,12 +234,14 @@ export async function run(args: CliArgs): Promise<number> {
     args.options['dopant-out'] = true;
   }
   const target = args.positionals[0];
-  const newSurface = stringOption(args, 'train') !== undefined || stringOption(args, 'test') !== undefined;
+  const newSurface =
+    stringOption(args, 'train') !== undefined || stringOption(args, 'test') !== undefined || stringOption(args, 'dataset') !== undefined;
   if (!target && !newSurface) {
     console.error(
       'usage: epdi evaluate <samples.json|samples folder|surface folder>... [--protocol paper|kfold|loso] [--fraction 0.33] [--repeats 10] [--models list] [--seed 1] [--json]\n' +
         '       epdi evaluate <surface folders> --protocol loso [--dopant-out] [--shots 0,1,2,3] [--models list] [--json]\n' +
         '       epdi evaluate --train <folders,...> --test <folders,...> [--shots 0,1,2,3] [--models list] [--json]\n' +
+        '       epdi evaluate --dataset NAME [--test <folders,...> | --protocol loso [--dopant-out]] [--shots 0,1] [--json]\n' +
         '       epdi evaluate <surface folders> --protocol loso --learning-curve 2,4,6,8 [--draws 5] [--models list]\n' +
         'surface folders: [--mu-li X] (eV, over meta.json)\n' +
         'training flags (any form): [--backbone NAME] [--input-size PX] [--epochs N] [--lr X] [--ensemble M]\n' +
