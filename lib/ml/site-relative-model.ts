@@ -88,6 +88,13 @@ function bySurface<T extends Sample>(samples: readonly T[]): Map<string, T[]> {
   return out;
 }
 
+const canonicalOrder = (a: Sample, b: Sample): number =>
+  a.surfaceId.localeCompare(b.surfaceId) ||
+  (a.siteGroup ?? '').localeCompare(b.siteGroup ?? '') ||
+  a.kind.localeCompare(b.kind) ||
+  a.mepEv - b.mepEv ||
+  a.id.localeCompare(b.id);
+
 export function fitSiteRelative(
   groups: readonly FeatureGroup[],
   train: readonly LabelledSample[],
@@ -95,6 +102,9 @@ export function fitSiteRelative(
   ensemble = 8,
 ): SiteRelativeParams {
   const notes: string[] = [];
+  // A canonical row order (the bootstrap heads draw rows by position): a dataset read from folders and the same one
+  // read from the database list sites in different orders and must give the same sigmas.
+  train = [...train].sort(canonicalOrder);
   const minima = train.filter((s) => !s.isSaddle);
   if (minima.length === 0) throw new MlError('not_enough_data', 'site-relative model needs labelled minima');
   const labels: Record<string, number> = {};
