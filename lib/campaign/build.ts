@@ -6,7 +6,7 @@
 import { describeMuLi } from '../pipeline/mu-li';
 import { LABEL_MATCH_TOLERANCE_A } from '../pipeline/labels';
 import { linearImages, slabWithLi, topLayer } from './geometry';
-import { gpawNebScript, gpawRelaxScript } from './gpaw';
+import { gpawNebImages, gpawNebScript, gpawRelaxScript } from './gpaw';
 import { hashOf, MANIFEST_FORMAT, safeName, sha256sumText, type Manifest, type ManifestCalculation } from './manifest';
 import { collectScript, submitScript, type TaskEntry } from './slurm';
 import type { CalculationChoice, CampaignInput, CampaignSurface } from './types';
@@ -89,9 +89,6 @@ function vaspFiles(c: CalculationChoice, input: CampaignInput, potcars: Record<s
   return { inputs: files, images: n };
 }
 
-/** scripts/dft/neb.py's N_INNER: the generator's CI-NEBs have 5 inner images. */
-export const GPAW_NEB_IMAGES = 5;
-
 function gpawFiles(c: CalculationChoice, input: CampaignInput): CalcFiles {
   const host = c.surface.structure;
   const chalcogen = topLayer(host).element;
@@ -103,7 +100,7 @@ function gpawFiles(c: CalculationChoice, input: CampaignInput): CalcFiles {
     files.set('calc.py', gpawRelaxScript(`${c.surface.name} ${c.site.appId}: Li height scan`, ov, chalcogen));
     return { inputs: files, images: null };
   }
-  const n = GPAW_NEB_IMAGES;
+  const n = gpawNebImages(ov);
   linearImages(c.from.position, c.to.position, host.lattice, n).forEach((li, i) => {
     const s = slabWithLi(
       host,

@@ -7,6 +7,11 @@
  *   neb:   ASE CI-NEB with scripts/dft/neb.py's constants (spring, fmax, steps), host frozen, Li free; end points are
  *          single points; writes NN/CONTCAR and NN/energy for every image and result.json.
  * result.json carries `converged`: the scan bracketed its minimum / the NEB reached fmax.
+ *
+ * NEB options ride in the GPAW overrides (so manifest.json's settings.gpaw.overrides records them) under keys that
+ * calc.py does not know and that never reach the calculator: `neb_images` (inner images, default neb.py's N_INNER = 5),
+ * `neb_fmax_eV_A` (default neb.py's FMAX_EV_A), `neb_max_steps` (default neb.py's MAX_STEPS). Without them a campaign
+ * NEB runs exactly as the generator's scripts/dft/neb.py.
  */
 import type { GpawOverrides } from './types';
 
@@ -37,7 +42,7 @@ from scripts.dft.write import atomic_write, poscar_text, read_json, write_json  
 OVERRIDES = ${pyJson(overrides)}
 CHALCOGEN = ${JSON.stringify(chalcogen)}
 SETTINGS = dict(STANDARD)
-SETTINGS.update(OVERRIDES)
+SETTINGS.update({k: v for k, v in OVERRIDES.items() if not k.startswith("neb_")})
 
 
 def load(path):
@@ -91,6 +96,34 @@ if __name__ == "__main__":
 `;
 }
 
+/** scripts/dft/neb.py's N_INNER: the generator's CI-NEBs have 5 inner images. */
+export const GPAW_NEB_IMAGES = 5;
+
+/** Inner images of a GPAW campaign NEB: the overrides' `neb_images`, else neb.py's N_INNER. */
+export function gpawNebImages(overrides: GpawOverrides): number {
+  checkNebOverrides(overrides);
+  const n = overrides.neb_images;
+  return n === undefined ? GPAW_NEB_IMAGES : (n as number);
+}
+
+/** The NEB keys of the overrides, checked: whole numbers of images (1-20) and steps (>= 1), fmax > 0 (eV/A). */
+export function checkNebOverrides(overrides: GpawOverrides): void {
+  const whole = (k: string, lo: number, hi: number): void => {
+    const v = overrides[k];
+    if (v !== undefined && !(Number.isInteger(v) && (v as number) >= lo && (v as number) <= hi))
+      throw new Error(`GPAW settings: ${k} must be a whole number from ${lo} to ${hi}, got ${JSON.stringify(v)}`);
+  };
+  whole('neb_images', 1, 20);
+  whole('neb_max_steps', 1, 100000);
+  const f = overrides.neb_fmax_eV_A;
+  if (f !== undefined && !(typeof f === 'number' && Number.isFinite(f) && f > 0))
+    throw new Error(`GPAW settings: neb_fmax_eV_A must be a positive number (eV/A), got ${JSON.stringify(f)}`);
+  const unknown = Object.keys(overrides).filter(
+    (k) => k.startsWith('neb_') && !['neb_images', 'neb_fmax_eV_A', 'neb_max_steps'].includes(k),
+  );
+  if (unknown.length) throw new Error(`GPAW settings: unknown NEB option(s) ${unknown.join(', ')}`);
+}
+
 /** Script of a climbing-image NEB over the image folders 00..NN. */
 export function gpawNebScript(title: string, overrides: GpawOverrides, chalcogen: string, images: number): string {
   return `${PRELUDE(title, overrides, chalcogen)}
@@ -104,6 +137,8 @@ def main():
     from ase.optimize import BFGS
     from scripts.dft.neb import FMAX_EV_A, MAX_STEPS, SPRING_EV_A2
 
+    fmax = float(OVERRIDES.get("neb_fmax_eV_A", FMAX_EV_A))
+    max_steps = int(OVERRIDES.get("neb_max_steps", MAX_STEPS))
     t0 = time.time()
     folders = [os.path.join(HERE, f"{i:02d}") for i in range(IMAGES + 2)]
     path = [load(os.path.join(f, "POSCAR")) for f in folders]
@@ -119,7 +154,7 @@ def main():
             img.calc = make_calc(SETTINGS, os.path.join(folders[i], "gpaw.txt"), point_group=False)
     neb = NEB(path, climb=True, k=SPRING_EV_A2)
     opt = BFGS(neb, maxstep=0.1, logfile=os.path.join(HERE, "bfgs.log"))
-    converged = bool(opt.run(fmax=FMAX_EV_A, steps=MAX_STEPS))
+    converged = bool(opt.run(fmax=fmax, steps=max_steps))
     energies = [ends[0]] + [float(img.get_potential_energy()) for img in path[1:-1]] + [ends[IMAGES + 1]]
     for f, img, e in zip(folders, path, energies):
         atomic_write(os.path.join(f, "CONTCAR"), poscar_text(img, "NEB image").encode())
@@ -127,7 +162,8 @@ def main():
     write_json(os.path.join(HERE, "result.json"), {
         "energies_eV": energies, "saddle_image": int(np.argmax(energies)), "converged": converged,
         "steps": opt.nsteps, "code": code_version(), "settings": SETTINGS,
-        "neb": {"climb": True, "k_eV_A2": SPRING_EV_A2, "fmax_eV_A": FMAX_EV_A, "max_steps": MAX_STEPS},
+        "neb": {"climb": True, "k_eV_A2": SPRING_EV_A2, "fmax_eV_A": fmax, "max_steps": max_steps,
+                "images": IMAGES},
         "wall_s": round(time.time() - t0, 1),
     })
 

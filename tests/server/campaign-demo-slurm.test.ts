@@ -210,7 +210,7 @@ describe.skipIf(!slurmTestsEnabled)('a campaign of the demo dataset on a local S
         const out = outputs[c.id];
         expect(out.result.converged, c.id).toBe(true);
         expect(out.result.settings).toMatchObject(TEST_GPAW_SETTINGS);
-        expect(out.energy).toBeCloseTo(out.result.E_total_eV, 5);
+        expect(out.energy).toBeCloseTo(out.result.E_total_eV!, 5);
         const label = await db.label.findFirstOrThrow({
           where: { site: { name: c.site.appId, surface: { name: c.surface.name, datasetId } } },
           include: { site: { select: { name: true } } },

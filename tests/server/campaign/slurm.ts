@@ -87,11 +87,21 @@ export async function sbatchAndWait(dir: string, timeoutMs: number): Promise<str
 }
 
 export interface CalculationOutput {
-  /** Li positions of CONTCAR, Cartesian Angstrom (ASE). */
+  /** Li positions of CONTCAR, Cartesian Angstrom (ASE); of an NEB, its highest inner image's. */
   li: number[][];
-  /** The `energy` file: E_total, eV. */
+  /** The `energy` file: E_total, eV; of an NEB, its highest inner image's. */
   energy: number;
-  result: { E_total_eV: number; converged: boolean; wall_s: number; settings: Record<string, unknown> };
+  /** NEB: every image folder 00..NN, its CONTCAR's Li and its `energy` file. */
+  images?: { li: number[][]; energy: number }[];
+  result: {
+    E_total_eV?: number;
+    energies_eV?: number[];
+    steps?: number;
+    neb?: Record<string, unknown>;
+    converged: boolean;
+    wall_s: number;
+    settings: Record<string, unknown>;
+  };
 }
 
 /** Every finished calculation's CONTCAR Li and energy file, read with ASE by /usr/bin/python3 (contcar_li.py). */
