@@ -84,4 +84,19 @@ print(json.dumps({'top': top, 'n': len(m['calculations']), 'bad': bad, 'exec': b
     );
     expect(bad.status).toBe(422);
   });
+
+  it('should refuse bad GPAW NEB options with a 422 naming the key, storing no campaign', async () => {
+    const before = (await (await listRoute(new Request('http://x'), ctx({ id: datasetId }))).json()) as { campaigns: unknown[] };
+    for (const [gpaw, key] of [
+      [{ neb_images: 0 }, 'neb_images'],
+      [{ neb_fmax_eV_A: -1 }, 'neb_fmax_eV_A'],
+      [{ neb_spring: 1 }, 'neb_spring'],
+    ] as const) {
+      const res = await exportRoute(post({ engine: 'gpaw', next: 1, neb: true, gpaw }), ctx({ id: datasetId }));
+      expect(res.status).toBe(422);
+      expect(((await res.json()) as { error: { message: string } }).error.message).toContain(key);
+    }
+    const after = (await (await listRoute(new Request('http://x'), ctx({ id: datasetId }))).json()) as { campaigns: unknown[] };
+    expect(after.campaigns.length).toBe(before.campaigns.length);
+  });
 });

@@ -8,6 +8,7 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import {
   buildCampaign,
+  checkNebOverrides,
   DEFAULT_SLURM,
   DEFAULT_VASP,
   GPAW_CODE_FILES,
@@ -115,6 +116,14 @@ export async function exportCampaign(datasetIdOrName: string, opts: ExportOption
   const dataset = await findDataset(datasetIdOrName);
   const surfaces = await selectable(dataset.id, opts.model);
   if (surfaces.length === 0) throw new HttpError(422, 'no_sites', `dataset ${dataset.name} has no extracted surface`);
+  // Bad NEB options are the request's fault (422), found before anything is selected or built.
+  if (opts.gpaw) {
+    try {
+      checkNebOverrides(opts.gpaw);
+    } catch (e) {
+      throw new HttpError(422, 'bad_gpaw_settings', e instanceof Error ? e.message : String(e));
+    }
+  }
   const { choices, selection } =
     opts.sites && opts.sites.length > 0
       ? selectByName(surfaces, opts.sites, opts.neb ?? false)
