@@ -127,6 +127,21 @@ export function TrainingModelControls({ settings: s, update, registry, busy }: P
             />
           </label>
           <label className="flex flex-col">
+            <span className="text-xs text-slate-600">Ensemble members</span>
+            <input
+              type="number"
+              min={1}
+              max={10}
+              value={s.ensemble}
+              onChange={(e) => update({ ensemble: Math.max(1, Math.min(10, Math.round(Number(e.target.value)) || 1)) })}
+              disabled={busy}
+              className={field}
+            />
+            <span className="mt-1 text-xs text-slate-600">
+              σ = spread of the members (1: no σ); each member trains in turn
+            </span>
+          </label>
+          <label className="flex flex-col">
             <span className="text-xs text-slate-600">Learning rate</span>
             <input
               type="number"

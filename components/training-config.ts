@@ -170,6 +170,8 @@ export interface TrainingSettings {
   useBackboneInGp: boolean;
   epochs: number;
   learningRate: number;
+  /** Networks trained by epochs: members of the deep ensemble (sigma = their spread; 1 = no sigma). */
+  ensemble: number;
   extras: { mep: boolean; kind: boolean };
   /** Site-relative model: its feature groups (lib/ml/site-features.ts). */
   groups: FeatureGroup[];
@@ -192,6 +194,7 @@ export const DEFAULT_SETTINGS: TrainingSettings = {
   useBackboneInGp: false,
   epochs: 150,
   learningRate: 1e-3,
+  ensemble: 3,
   extras: { mep: false, kind: false },
   groups: ['kind', 'host', 'potential', 'geometry'],
   anchored: true,
@@ -225,6 +228,7 @@ export function buildSpec(s: TrainingSettings, pixels: number): ModelSpec {
           extras: ex,
           epochs: s.epochs,
           learningRate: s.learningRate,
+          ensemble: s.ensemble,
         };
       case 'cnn':
         return {
@@ -233,6 +237,7 @@ export function buildSpec(s: TrainingSettings, pixels: number): ModelSpec {
           extras: ex,
           epochs: s.epochs,
           learningRate: s.learningRate,
+          ensemble: s.ensemble,
         };
       case 'pixel-ridge':
         return { type: s.type, extras: ex };

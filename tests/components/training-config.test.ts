@@ -22,4 +22,11 @@ describe('training panel specs', () => {
   it('the server refuses an unknown feature group', () => {
     expect(serverSpecSchema.safeParse({ type: 'site-relative', groups: ['colour'] }).success).toBe(false);
   });
+
+  it('passes the ensemble size to the networks trained by epochs (sigma from their spread)', () => {
+    const spec = buildSpec({ ...DEFAULT_SETTINGS, type: 'cnn', ensemble: 5, anchored: false }, 16);
+    expect(spec).toMatchObject({ type: 'cnn', ensemble: 5, size: 16 });
+    const mlp = buildSpec({ ...DEFAULT_SETTINGS, type: 'frozen-mlp', backbone: 'darknet-tiny', ensemble: 1, anchored: false }, 32);
+    expect(mlp).toMatchObject({ type: 'frozen-mlp', backbone: 'darknet-tiny', ensemble: 1 });
+  });
 });
