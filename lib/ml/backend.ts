@@ -1,7 +1,7 @@
 /**
  * Backend selection. Browser: webgl, falling back to wasm then cpu (say which to the user). Node: wasm for inference
  * (needs `wasmDir`, a local path or app URL of node_modules/@tensorflow/tfjs-backend-wasm/dist/, never a CDN), cpu for
- * convolution training (models.withTrainingBackend switches automatically).
+ * convolution training (nets.ts withTrainingBackend switches automatically).
  */
 import * as tf from '@tensorflow/tfjs';
 import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
