@@ -9,6 +9,7 @@ import type { ExtractionSettings } from '../lib/epdi/settings';
 import { samplesFromExtraction } from '../lib/ml/from-extraction';
 import { hostLevelDescriptors, type HostLevels } from '../lib/ml/host-levels';
 import { parseSamplesFile } from '../lib/ml/dataset';
+import type { TrainingSiteRow } from '../lib/ml/training-sites';
 import type { Sample } from '../lib/ml/types';
 import type { EvalSurface } from '../lib/ml/new-surface-score';
 import { LABEL_MATCH_TOLERANCE_A, labelProblemLines, pipelineSurfaceFromSites, resolveMuLi, surfaceMuLi } from '../lib/pipeline';
@@ -162,4 +163,31 @@ export function withoutSurfaces(read: SurfaceFolders, names: ReadonlySet<string>
     unlabelled: read.unlabelled.filter((s) => !names.has(s)),
     skipped: read.skipped,
   };
+}
+
+/**
+ * training-sites.csv rows (lib/ml/training-sites.ts) of the samples a model trained on, from folders: the user's
+ * label name where labelled, the app's site name, kind, in-plane position and the E_b trained on. `db_id` holds the
+ * sample id (meta.json's trainIds), which no database knows: an instance importing the zip matches by (surface, name).
+ */
+export function trainingSiteRows(read: SurfaceFolders, train: readonly Sample[]): TrainingSiteRow[] {
+  const surfaces = new Map(read.surfaces.map((s) => [s.id, s]));
+  return train.flatMap((s): TrainingSiteRow[] => {
+    const surface = surfaces.get(s.surfaceId);
+    const site = surface?.pipeline.sites.find((x) => x.id === s.id.slice(s.surfaceId.length + 1));
+    if (!surface || !site) return [];
+    return [
+      {
+        surface: surface.id,
+        site: site.label?.name ?? site.name,
+        appSite: site.name,
+        kind: s.kind,
+        xA: site.position[0],
+        yA: site.position[1],
+        eBindingEv: s.eBindingEv ?? null,
+        // The zip's meta.json trainIds are these sample ids: the row and the id are one training site.
+        dbId: s.id,
+      },
+    ];
+  });
 }

@@ -8,7 +8,9 @@ import { numberOption, stringOption, type CliArgs } from '../args';
 import { initNodeBackend, nodeWeightsSource } from '../ml-node';
 import { backboneProvider, datasetRangeEv, FeatureCache, fitModel, isLabelled, modelToZip } from '../../lib/ml';
 import { applyTrainingOptions, parseTrainingOptions } from '../training-options';
-import { readSamples } from '../surface-samples';
+import { addModelZipText } from '../../lib/ml/persist';
+import { sortTrainingSites, TRAINING_SITES_FILE, trainingSitesCsv } from '../../lib/ml/training-sites';
+import { readSamples, readSurfaceFolders, surfaceFoldersUnder, trainingSiteRows, type SurfaceFolders } from '../surface-samples';
 import { parseModels } from './evaluate';
 
 export const summary = 'train one model on all labelled samples and save it as a zip (tfjs + JSON metadata)';
@@ -24,7 +26,10 @@ export async function run(args: CliArgs): Promise<number> {
     return 2;
   }
   const training = parseTrainingOptions(args);
-  const samples = await readSamples([target]);
+  // Surface folders also give the sites' names for the zip's training-sites.csv.
+  const folders = surfaceFoldersUnder([target]);
+  const read: SurfaceFolders | null = folders.length ? await readSurfaceFolders(folders) : null;
+  const samples = read ? read.samples : await readSamples([target]);
   const train = samples.filter(isLabelled);
   const backend = await initNodeBackend();
   const provider = await backboneProvider(nodeWeightsSource());
@@ -49,7 +54,8 @@ export async function run(args: CliArgs): Promise<number> {
   });
   const state = await model.state();
   state.metrics = { trainSeconds: (Date.now() - t0) / 1000, backend, nTrain: train.length };
-  writeFileSync(out, modelToZip(state));
+  const zip = modelToZip(state);
+  writeFileSync(out, read ? addModelZipText(zip, TRAINING_SITES_FILE, trainingSitesCsv(sortTrainingSites(trainingSiteRows(read, train)))) : zip);
   model.dispose();
   provider.dispose();
   const result = { model: model.name, out, nTrain: train.length, seconds: (Date.now() - t0) / 1000, backend };

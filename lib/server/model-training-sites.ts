@@ -42,14 +42,22 @@ async function siteRows(datasetId: string, ids?: ReadonlySet<string>): Promise<T
   const surfaceName = new Map(surfaces.map((s) => [s.id, s.name]));
   const latest = new Map<string, (typeof labels)[number]>();
   for (const l of labels) if (!latest.has(l.siteId)) latest.set(l.siteId, l);
+  const userName = (s: (typeof sites)[number]): string | null => {
+    const label = latest.get(s.id);
+    const prov = label ? labelProvenanceSchema.safeParse(safeJson(label.provenance)) : null;
+    return label ? (prov?.success && prov.data.site) || s.name : null;
+  };
+  // As lib/pipeline displayNames: an unlabelled site whose app name is a user's label name on the same surface is
+  // `app:<name>`, so one name never means two sites (a user's "bridge-17" on the app's bridge-13, the app's bridge-17).
+  const userNames = new Set(sites.flatMap((s) => (userName(s) === null ? [] : [`${s.surfaceId}\u0000${userName(s)}`])));
   return sites
     .filter((s) => ids === undefined || ids.has(s.id))
     .map((s) => {
       const label = latest.get(s.id);
-      const prov = label ? labelProvenanceSchema.safeParse(safeJson(label.provenance)) : null;
+      const own = userName(s);
       return {
         surface: surfaceName.get(s.surfaceId) ?? '',
-        site: (prov?.success && prov.data.site) || s.name,
+        site: own ?? (userNames.has(`${s.surfaceId}\u0000${s.name}`) ? `app:${s.name}` : s.name),
         appSite: s.name,
         kind: s.kind,
         xA: s.x,

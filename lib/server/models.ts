@@ -15,6 +15,7 @@ import { db } from './db';
 import { checkZip } from '@/lib/formats/zip-limits';
 import { formatErrorMessage, isFormatError } from '@/lib/formats/errors';
 import { checkJsonValue, HttpError } from './http';
+import { FEATURE_GROUPS, isFeatureGroup } from '@/lib/ml/site-features';
 import { MAX_NAME_LENGTH, modelZipLimits } from './limits';
 import { matchTrainingSites, withTrainingSites, type TrainingSiteMatch } from './model-training-sites';
 
@@ -28,6 +29,7 @@ export const MODEL_TYPES = [
   'frozen-mlp',
   'finetune',
   'cnn',
+  'site-relative',
 ] as const;
 
 export const modelSpecSchema = z
@@ -36,7 +38,13 @@ export const modelSpecSchema = z
   .refine((s) => !['frozen-ridge', 'frozen-mlp', 'finetune'].includes(s.type) || !!s.backbone, {
     message: 'this model type needs a backbone',
     path: ['backbone'],
-  });
+  })
+  .refine(
+    (s) =>
+      s.type !== 'site-relative' ||
+      (Array.isArray(s.groups) && s.groups.every((g) => typeof g === 'string' && isFeatureGroup(g))),
+    { message: `a site-relative model needs groups from ${FEATURE_GROUPS.join(', ')}`, path: ['groups'] },
+  );
 
 /** Metadata sent with a model zip by the browser. */
 export const modelMetaSchema = z.object({
