@@ -181,9 +181,14 @@ export async function startExtraction(
       out.push(await extractStoredSurface(surfaceIds[i], share, grids.get(surfaceIds[i])));
       grids.delete(surfaceIds[i]);
     }
-    // New sites (or labels) in a dataset with a default model: refit it so they are predicted at once.
+    // New sites (or labels) in a dataset with a default model: refit it so they are predicted at once. The extraction
+    // is stored either way: a refit that fails is reported in the job's message, not as a failed extraction.
     const { refreshDefaultModel } = await import('./default-model');
-    await refreshDefaultModel(datasetId, (f, m) => report(1, `default model: ${m}`));
+    try {
+      await refreshDefaultModel(datasetId, (f, m) => report(1, `default model: ${m}`));
+    } catch (e) {
+      report(1, `extracted; the default model could not be refitted: ${e instanceof Error ? e.message : String(e)}`);
+    }
     return out;
   });
 }
