@@ -55,7 +55,7 @@ export function DefaultModelButton({
       >
         Choose the default model
       </button>
-      <p aria-live="polite" className="text-sm text-slate-700">
+      <p role="status" aria-live="polite" aria-label="default model" className="text-sm text-slate-700">
         {status}
       </p>
     </div>
