@@ -12,30 +12,10 @@ import { writePoscar } from '@/lib/formats/poscar';
 import { writeVolumetric } from '@/lib/formats/volumetric';
 import { readSurfaceFolders } from '@/cli/surface-samples';
 import { buildMX2Slab, exactVacuumLevel, sampleModelOnGrid, syntheticPotentialModel } from '../fixtures/synthetic';
-import { outcarText, withLi } from '../server/label-files';
+import { HOST_OUTCAR, outcarText, withLi } from '../server/label-files';
 
 const work = mkdtempSync(path.join(tmpdir(), 'epdi-folders-'));
 afterAll(() => rmSync(work, { recursive: true, force: true }));
-
-const HOST_OUTCAR = [
-  ' vasp.6.4.2 18Apr23 (build Apr 18 2023) complex',
-  ' E-fermi :  -1.5000     XC(G=0):  -4.3521     alpha+bet : -4.2672',
-  '',
-  ' k-point     1 :       0.0000    0.0000    0.0000',
-  '  band No.  band energies     occupation ',
-  '      1     -2.5000      2.00000',
-  '      2     -0.2000      0.00000',
-  '',
-  ' k-point     2 :       0.3333    0.0000    0.0000',
-  '  band No.  band energies     occupation ',
-  '      1     -2.1000      2.00000',
-  '      2     -0.4000      0.00000',
-  '',
-  '  FREE ENERGIE OF THE ION-ELECTRON SYSTEM (eV)',
-  '  free  energy   TOTEN  =      -188.00000000 eV',
-  '  energy  without entropy=     -188.00000000  energy(sigma->0) =     -188.00000000',
-  '',
-].join('\n');
 
 describe('surface folders read as an upload is', () => {
   it('takes labels from sites/ runs and host levels from the host OUTCAR', async () => {

@@ -31,3 +31,28 @@ export async function settleJobs(db: {
   }
   throw new Error('jobs did not settle');
 }
+
+/**
+ * A host run's last lines as VASP prints them: E-fermi (-1.5 eV), eigenvalues of two k-points (lowest unoccupied
+ * -0.4 eV), the final energy (-188 eV).
+ */
+export const HOST_OUTCAR = [
+  ' vasp.6.4.2 18Apr23 (build Apr 18 2023) complex',
+  ' E-fermi :  -1.5000     XC(G=0):  -4.3521     alpha+bet : -4.2672',
+  '',
+  ' k-point     1 :       0.0000    0.0000    0.0000',
+  '  band No.  band energies     occupation ',
+  '      1     -2.5000      2.00000',
+  '      2     -0.2000      0.00000',
+  '',
+  ' k-point     2 :       0.3333    0.0000    0.0000',
+  '  band No.  band energies     occupation ',
+  '      1     -2.1000      2.00000',
+  '      2     -0.4000      0.00000',
+  '',
+  ' ------------------------------------------------------------------',
+  '  FREE ENERGIE OF THE ION-ELECTRON SYSTEM (eV)',
+  '  free  energy   TOTEN  =      -188.00000000 eV',
+  '  energy  without entropy=     -188.00000000  energy(sigma->0) =     -188.00000000',
+  ' General timing and accounting informations for this job:',
+].join('\n');
