@@ -7,7 +7,7 @@ import path from 'node:path';
 import { extractSurface } from '../lib/epdi/extract';
 import type { ExtractionSettings } from '../lib/epdi/settings';
 import { samplesFromExtraction } from '../lib/ml/from-extraction';
-import { hostLevelDescriptors, type HostLevels } from '../lib/ml/host-levels';
+import { hostLevelDescriptors, hostLevelsOf } from '../lib/ml/host-levels';
 import { parseSamplesFile } from '../lib/ml/dataset';
 import type { TrainingSiteRow } from '../lib/ml/training-sites';
 import type { Sample } from '../lib/ml/types';
@@ -115,17 +115,11 @@ export async function readSurfaceFolders(folders: readonly string[], opts: Surfa
     for (const m of matching.matched) if (m.eBindingEv !== null) binding.set(m.site, m.eBindingEv);
     if (!binding.size) out.unlabelled.push(p.name);
     out.samples.push(
-      ...samplesFromExtraction(p.name, extraction, binding, hostLevelDescriptors(levelsOf(p.meta), extraction.appliedShiftEv), p.structure),
+      ...samplesFromExtraction(p.name, extraction, binding, hostLevelDescriptors(hostLevelsOf(p.meta), extraction.appliedShiftEv), p.structure),
     );
     out.surfaces.push({ id: p.name, host: surface.host, dopant: surface.dopant, pipeline: surface });
   }
   return out;
-}
-
-/** The host levels of a parsed meta.json (or the host OUTCAR's, merged in by the upload reader). */
-function levelsOf(meta: Record<string, unknown>): HostLevels {
-  const num = (v: unknown): number | undefined => (typeof v === 'number' && Number.isFinite(v) ? v : undefined);
-  return { E_fermi_eV: num(meta.E_fermi_eV), lowest_unoccupied_eV: num(meta.lowest_unoccupied_eV) };
 }
 
 /**

@@ -1,4 +1,4 @@
-import { hostLevelDescriptors, type HostLevels } from '@/lib/ml/host-levels';
+import { hostLevelDescriptors, hostLevelsOf } from '@/lib/ml/host-levels';
 
 /**
  * A stored surface's host levels against the vacuum (acceptor_level_eV, fermi_level_eV): meta.json's levels plus the
@@ -12,5 +12,5 @@ export function storedSurfaceLevels(surface: {
     ? (JSON.parse(surface.extractionJson) as { appliedShiftEv?: number; vacuum?: { shiftEv?: number } })
     : null;
   const shift = extraction?.appliedShiftEv ?? extraction?.vacuum?.shiftEv;
-  return shift === undefined ? {} : hostLevelDescriptors(JSON.parse(surface.metaJson) as HostLevels, shift);
+  return shift === undefined ? {} : hostLevelDescriptors(hostLevelsOf(JSON.parse(surface.metaJson)), shift);
 }

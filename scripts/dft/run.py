@@ -263,8 +263,9 @@ LEVELS_REFERENCE = ("host Kohn-Sham levels on GPAW's absolute scale, the scale o
 
 def electronic_levels(calc) -> dict:
     """Fermi level and the eigenvalues straddling it (eV, same scale as the electrostatic potential).
-    For a pristine semiconductor these are the VBM and CBM; for a doped (metallic) slab both sit at E_F.
-    The lowest unoccupied level is where the electron Li gives away goes."""
+    For a pristine semiconductor these are the VBM and CBM; for a doped (metallic) slab both sit near E_F, and a
+    partly filled hole state can be the "highest occupied" a few meV below E_F (MoSe2-V). Where Li's electron goes
+    (the acceptor level) is decided from these and the Fermi-Dirac width in lib/ml/host-levels.ts."""
     e_f = float(calc.get_fermi_level())
     eigs = [e for k in range(len(calc.get_ibz_k_points())) for e in calc.get_eigenvalues(kpt=k)]
     return {"E_fermi_eV": e_f,

@@ -170,9 +170,13 @@ describe('the DFT demo dataset (scripts/dft output)', () => {
         dynamicTyping: true,
         skipEmptyLines: true,
       }).data.filter((r) => r.kind !== 'bridge');
+      // The acceptor level: E_F where the slab has partly filled states (the Fermi-Dirac occupation of the eigenvalue
+      // just below E_F under 99%, or of the one just above over 1%, at the run's width), else the CBM.
+      const f = (e: number) => 1 / (1 + Math.exp((e - meta.E_fermi_eV) / meta.settings.width_eV));
+      const partly = f(meta.highest_occupied_eV) < 0.99 || f(meta.lowest_unoccupied_eV) > 0.01;
       return {
         name,
-        level: meta.lowest_unoccupied_eV as number,
+        level: (partly ? meta.E_fermi_eV : meta.lowest_unoccupied_eV) as number,
         mean: rows.reduce((a, r) => a + (r.E_total_eV - meta.E_slab_eV - meta.mu_Li_eV), 0) / rows.length,
       };
     });

@@ -136,8 +136,8 @@ export default async function DatasetPage({ params }: { params: Promise<{ id: st
           Acceptor level vs binding energy
         </h2>
         <p className="mb-2 max-w-3xl text-sm text-slate-600">
-          Li gives its electron to the host&apos;s lowest unoccupied level (the conduction band of a pristine host, the
-          hole of a p-doped one), so doping moves E_b on the whole surface by eV while the potential around a site
+          Li gives its electron to the host&apos;s lowest level with room for it (the conduction band of a pristine
+          host; E_F where a doped slab has partly filled states, its holes or its extra electron), so doping moves E_b on the whole surface by eV while the potential around a site
           barely changes. Anchored models use this line for a surface without labelled minima.
         </p>
         <LevelTrend data={levels} />

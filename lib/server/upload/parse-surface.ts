@@ -120,13 +120,15 @@ async function readMeta(file: ReceivedFile): Promise<SurfaceMeta> {
 }
 
 /** The host run: final energy and, in meta.json's names, its electronic levels (lib/ml/host-levels.ts). */
-async function readHostOutcar(file: ReceivedFile): Promise<{ eSlabEv: number; levels: Record<string, number> }> {
+async function readHostOutcar(file: ReceivedFile): Promise<{ eSlabEv: number; levels: Record<string, number | boolean> }> {
   const summary = await readOutcar(file);
-  const levels: Record<string, number> = {};
+  const levels: Record<string, number | boolean> = {};
   if (summary.levels) {
     levels.E_fermi_eV = summary.levels.fermiEv;
     if (summary.levels.highestOccupiedEv !== undefined) levels.highest_occupied_eV = summary.levels.highestOccupiedEv;
     if (summary.levels.lowestUnoccupiedEv !== undefined) levels.lowest_unoccupied_eV = summary.levels.lowestUnoccupiedEv;
+    if (summary.levels.fractionalOccupations !== undefined)
+      levels.fractional_occupations = summary.levels.fractionalOccupations;
   }
   try {
     return { eSlabEv: requireFinalEnergy(summary, file.path), levels };

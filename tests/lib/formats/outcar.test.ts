@@ -24,7 +24,13 @@ describe.skipIf(!hasShared)('real OUTCARs and vasprun.xml', () => {
   // and spins: max at or below E_F -1.9827, min above -0.1021 (eigenvalue_band_properties: gap 1.8806, CBM, VBM).
   test('MoS2 5x5 OUTCAR levels: E_F -1.6481, highest occupied -1.9827, lowest unoccupied -0.1021 (as pymatgen)', () => {
     const o = parseOutcar(shared('mos2-5x5/mos2/pristine-mos2/OUTCAR'));
-    expect(o.levels).toEqual({ fermiEv: -1.6481, highestOccupiedEv: -1.9827, lowestUnoccupiedEv: -0.1021 });
+    // pymatgen's Vasprun of the same run: every occupation is 0 or 1 (none in 0.01-0.99), a gap.
+    expect(o.levels).toEqual({
+      fermiEv: -1.6481,
+      highestOccupiedEv: -1.9827,
+      lowestUnoccupiedEv: -0.1021,
+      fractionalOccupations: false,
+    });
   });
   test('MacroDensity OUTCAR.test: E_F 3.6671 as pymatgen reads it', () => {
     expect(parseOutcar(shared('macrodensity/OUTCAR.test')).levels?.fermiEv).toBe(3.6671);
@@ -63,7 +69,26 @@ describe('OUTCAR levels (hand-made)', () => {
         ['      1     -2.1000      2.00000', '      2     -0.4000      0.00000'],
       ]),
     ].join('\n');
-    expect(parseOutcar(text).levels).toEqual({ fermiEv: -1.5, highestOccupiedEv: -2.1, lowestUnoccupiedEv: -0.4 });
+    expect(parseOutcar(text).levels).toEqual({
+      fermiEv: -1.5,
+      highestOccupiedEv: -2.1,
+      lowestUnoccupiedEv: -0.4,
+      fractionalOccupations: false,
+    });
+  });
+  test('a doped slab: a hole state just below E-fermi holds 1.08 of 2 electrons, so states at E_F are partly filled', () => {
+    const text = block('-5.3592', [
+      ['      1     -6.1000      2.00000', '      2     -5.3671      1.08000', '      3     -3.7635      0.00000'],
+    ]);
+    expect(parseOutcar(text).levels).toEqual({
+      fermiEv: -5.3592,
+      highestOccupiedEv: -5.3671,
+      lowestUnoccupiedEv: -3.7635,
+      fractionalOccupations: true,
+    });
+    // Spin-polarised runs print occupations of 1 per state: 0.5 of 1 is partly filled, 1.0 is full.
+    const spin = block('-1.0', [['      1     -2.0000      1.00000', '      2     -1.0000      0.50000']]);
+    expect(parseOutcar(spin).levels?.fractionalOccupations).toBe(true);
   });
   test('no E-fermi line, no levels', () => {
     expect(parseOutcar(fixture('OUTCAR.steps')).levels).toBeUndefined();
