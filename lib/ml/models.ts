@@ -173,9 +173,12 @@ export interface RidgeEnsemble {
   heads: RidgeJson[];
 }
 
-/** Ridge with LOO-chosen lambda plus `b` bootstrap heads at the same lambda (for sigma). */
-export function fitRidgeEnsemble(x: Matrix, y: Float64Array, b: number, seed: number): RidgeEnsemble {
-  const full = fitRidge(x, y);
+/**
+ * Ridge with LOO-chosen lambda (leave one group out when `groups` are given, ./ridge.ts) plus `b` bootstrap heads at
+ * the same lambda (for sigma).
+ */
+export function fitRidgeEnsemble(x: Matrix, y: Float64Array, b: number, seed: number, groups?: readonly string[]): RidgeEnsemble {
+  const full = fitRidge(x, y, { groups });
   const heads: RidgeJson[] = [];
   const rand = mulberry32(seed);
   for (let k = 0; k < b; k++) {

@@ -14,6 +14,7 @@ import {
   matrix,
   projectOnEigen,
   symEigen,
+  takeRows,
   type Matrix,
   type Standardiser,
 } from './linalg';
@@ -35,6 +36,12 @@ export interface RidgeOptions {
   lambdaGrid?: readonly number[];
   /** Absolute lambda on the standardised problem; one Cholesky solve, no search, looMse = NaN (bootstrap heads). */
   fixedAbsoluteLambda?: number;
+  /**
+   * A group per row (e.g. its surface): lambda is then chosen by leave-one-group-out error, which looMse reports,
+   * when there are at least 3 groups. Rows of one surface share its surface-level features, so leaving single rows
+   * out rewards fits that recognise the surface and extrapolate wildly to a new one.
+   */
+  groups?: readonly string[];
 }
 
 export const DEFAULT_LAMBDA_GRID: readonly number[] = Array.from({ length: 17 }, (_, i) => 10 ** (-5 + i * 0.5));
@@ -74,7 +81,9 @@ export function fitRidge(x: Matrix, y: ArrayLike<number>, opts: RidgeOptions = {
   for (let i = 0; i < n; i++) for (let k = 0; k < m; k++) ty[k] += t[i * m + k] * yc[i];
   const grid = opts.lambda !== undefined ? [opts.lambda] : (opts.lambdaGrid ?? DEFAULT_LAMBDA_GRID);
   let best = { rel: grid[0], loo: Infinity };
-  for (const rel of grid) {
+  const grouped = opts.groups && new Set(opts.groups).size >= 3 ? opts.groups : null;
+  if (grouped) best = leaveGroupOut(x, y, grouped, grid, meanEig);
+  else for (const rel of grid) {
     const lam = rel * meanEig;
     let press = 0;
     for (let i = 0; i < n; i++) {
@@ -115,6 +124,37 @@ export function fitRidge(x: Matrix, y: ArrayLike<number>, opts: RidgeOptions = {
     }
   }
   return { standardiser, yMean, weights, lambda: lam, looMse: best.loo };
+}
+
+/** The relative lambda with the lowest leave-one-group-out mean squared error, and that error. */
+function leaveGroupOut(
+  x: Matrix,
+  y: ArrayLike<number>,
+  groups: readonly string[],
+  grid: readonly number[],
+  meanEig: number,
+): { rel: number; loo: number } {
+  const folds = [...new Set(groups)].map((g) => {
+    const train: number[] = [];
+    const test: number[] = [];
+    groups.forEach((h, i) => (h === g ? test : train).push(i));
+    return { train, test };
+  });
+  let best = { rel: grid[0], loo: Infinity };
+  for (const rel of grid) {
+    let sse = 0;
+    for (const { train, test } of folds) {
+      if (train.length < 2) continue;
+      // The Gram matrix grows with the rows: the same penalty per row on the fold's fewer rows.
+      const lam = (rel * meanEig * train.length) / x.rows;
+      const model = fitRidge(takeRows(x, train), train.map((i) => y[i]), { fixedAbsoluteLambda: lam });
+      const pred = predictRidge(model, takeRows(x, test));
+      test.forEach((i, k) => (sse += (y[i] - pred[k]) ** 2));
+    }
+    const mse = sse / x.rows;
+    if (mse < best.loo) best = { rel, loo: mse };
+  }
+  return best;
 }
 
 function fitRidgeFixed(z: Matrix, yc: Float64Array, standardiser: Standardiser, yMean: number, lam: number): RidgeModel {

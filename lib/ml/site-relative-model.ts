@@ -4,7 +4,7 @@
  *   E_b(minimum i on surface s) = a_s + w . x_i                    (x_i: the site's features of the chosen groups)
  *   E_b(saddle S of hop A -> S -> B) = (E_b(A) + E_b(B)) / 2 + Delta(x_S)
  *
- * w is a ridge regression (LOO-chosen lambda, bootstrap heads for sigma, ./models.ts `fitRidgeEnsemble`) on the
+ * w is a ridge regression (lambda chosen by leaving one surface out, bootstrap heads for sigma, ./models.ts `fitRidgeEnsemble`) on the
  * training minima with features and targets centred within each surface (a fixed-effects fit: a surface with some
  * minima unlabelled teaches the same differences). a_s, the surface offset, is the mean of E_b - w . x over the
  * surface's labelled minima when it has any (training surfaces, or a new surface's few DFT labels); on a surface
@@ -115,6 +115,7 @@ export function fitSiteRelative(
   let { cols, fill } = columns([...feats.values()]);
   const centredRows: Record<string, number>[] = [];
   const centredY: number[] = [];
+  const centredSurface: string[] = [];
   for (const list of bySurface(minima).values()) {
     if (list.length < 2) continue;
     const m = toMatrix(list.map((s) => feats.get(s.id)!), cols, fill);
@@ -122,6 +123,7 @@ export function fitSiteRelative(
     const colMean = cols.map((_, j) => mean(list.map((_, i) => m.data[i * cols.length + j])));
     list.forEach((s, i) => {
       centredY.push(s.eBindingEv - yMean);
+      centredSurface.push(s.surfaceId);
       centredRows.push(Object.fromEntries(cols.map((c, j) => [c, m.data[i * cols.length + j] - colMean[j]])));
     });
   }
@@ -131,7 +133,7 @@ export function fitSiteRelative(
   cols = cols.filter((_, j) => keep[j]);
   const minimaModel =
     cols.length && centredRows.length >= MIN_RIDGE_ROWS
-      ? fitRidgeEnsemble(toMatrix(centredRows, cols, fill), Float64Array.from(centredY), ensemble, seed)
+      ? fitRidgeEnsemble(toMatrix(centredRows, cols, fill), Float64Array.from(centredY), ensemble, seed, centredSurface)
       : null;
   const wx = (rows: readonly Record<string, number>[]): { mean: Float64Array; sigma: Float64Array } =>
     minimaModel
@@ -194,7 +196,13 @@ export function fitSiteRelative(
   const saddleFill = sc.fill.filter((_, j) => varying[j]);
   const delta =
     saddleCols.length && saddles.length >= MIN_RIDGE_ROWS
-      ? fitRidgeEnsemble(toMatrix(saddleRows, saddleCols, saddleFill), Float64Array.from(deltas), ensemble, seed + 1)
+      ? fitRidgeEnsemble(
+          toMatrix(saddleRows, saddleCols, saddleFill),
+          Float64Array.from(deltas),
+          ensemble,
+          seed + 1,
+          saddles.map((s) => s.surfaceId),
+        )
       : null;
   const deltaMean = deltas.length ? mean(deltas) : 0;
   if (!deltas.length) notes.push('no training saddle with both end minima labelled: saddle excess 0');
