@@ -4,6 +4,7 @@ export * from './rng';
 export * from './metrics';
 export * from './linalg';
 export * from './ridge';
+export * from './ridge-ensemble';
 export * from './gp';
 export * from './image';
 export * from './descriptors';

@@ -1,25 +1,28 @@
 /**
  * Every model and baseline behind one interface: `fitModel(spec, train, ctx)` -> `TrainedModel` with `predict`,
  * `state` (for persistence) and `dispose`; `restoreModel(state, ctx)` rebuilds one. Targets are E_b in eV.
- * The closed-form models live here; the tfjs networks in ./net-models.ts (frozen-mlp, cnn) and ./finetune.ts
- * (finetune), all deep ensembles with a sigma (./net-ensemble.ts); shared inputs in ./model-inputs.ts.
+ * The closed-form models live here (ridge ensembles in ./ridge-ensemble.ts, descriptor-gp in ./descriptor-gp-model.ts);
+ * the tfjs networks in ./net-models.ts (frozen-mlp, cnn) and ./finetune.ts (finetune), all deep ensembles with a sigma
+ * (./net-ensemble.ts); shared inputs in ./model-inputs.ts.
  */
 import type * as tf from '@tensorflow/tfjs';
 import { fitAnchored, restoreAnchored } from './anchored-model';
 import type { LoadedBackbone } from './backbone';
-import { descriptorNames, descriptorRow, makeDescriptorLayout, type DescriptorLayout } from './descriptors';
+import { descriptorGp } from './descriptor-gp-model';
+import type { DescriptorLayout } from './descriptors';
 import { MlError, throwIfAborted } from './errors';
 import { predictiveSigma, studentTWidening } from './metrics';
 import type { FeatureCache } from './features';
 import { fineTune } from './finetune';
-import { fitGp, predictGp, type GpKernel, type GpModel } from './gp';
+import type { GpKernel } from './gp';
 import { downsample } from './image';
-import { applyPca, fitPca, hstack, matrix, takeRows, type Matrix, type Pca } from './linalg';
+import { matrix, type Matrix } from './linalg';
 import { backboneMatrix, extrasLayout, extrasMatrix, toPredictions, withExtras, type Impl, type Source } from './model-inputs';
 import { frozenMlp, smallCnn } from './net-models';
 import type { FitHistory } from './nets';
-import { fitLine, fitRidge, predictRidge, type RidgeModel } from './ridge';
-import { bootstrapIndices, deriveSeed, mulberry32 } from './rng';
+import { fitLine } from './ridge';
+import { fitRidgeEnsemble, predictRidgeEnsemble, type RidgeEnsemble } from './ridge-ensemble';
+import { deriveSeed } from './rng';
 import type { FeatureGroup } from './site-features';
 import { fitSiteRelative, predictSiteRelative, type SiteRelativeParams } from './site-relative-model';
 import type { ExtraInputs, ImageSettings, LabelledSample, Prediction, ProgressCallback, Sample } from './types';
@@ -141,70 +144,6 @@ function meanPredictive(y: Float64Array): { mean: number; std: number } {
   return { mean, std: predictiveSigma(Math.sqrt(variance), n) };
 }
 
-// --- ridge ensembles (pixel-ridge, frozen-ridge) ----------------------------------------------------------------------
-
-interface RidgeJson {
-  mean: number[];
-  std: number[];
-  yMean: number;
-  weights: number[];
-  lambda: number;
-  looMse: number;
-}
-
-const toJson = (m: RidgeModel): RidgeJson => ({
-  mean: [...m.standardiser.mean],
-  std: [...m.standardiser.std],
-  yMean: m.yMean,
-  weights: [...m.weights],
-  lambda: m.lambda,
-  looMse: m.looMse,
-});
-const fromJson = (j: RidgeJson): RidgeModel => ({
-  standardiser: { mean: Float64Array.from(j.mean), std: Float64Array.from(j.std) },
-  yMean: j.yMean,
-  weights: Float64Array.from(j.weights),
-  lambda: j.lambda,
-  looMse: j.looMse,
-});
-
-export interface RidgeEnsemble {
-  full: RidgeJson;
-  heads: RidgeJson[];
-}
-
-/**
- * Ridge with LOO-chosen lambda (leave one group out when `groups` are given, ./ridge.ts) plus `b` bootstrap heads at
- * the same lambda (for sigma).
- */
-export function fitRidgeEnsemble(x: Matrix, y: Float64Array, b: number, seed: number, groups?: readonly string[]): RidgeEnsemble {
-  const full = fitRidge(x, y, { groups });
-  const heads: RidgeJson[] = [];
-  const rand = mulberry32(seed);
-  for (let k = 0; k < b; k++) {
-    const idx = bootstrapIndices(x.rows, rand);
-    heads.push(toJson(fitRidge(takeRows(x, idx), Float64Array.from(idx.map((i) => y[i])), { fixedAbsoluteLambda: full.lambda })));
-  }
-  return { full: toJson(full), heads };
-}
-
-/** Mean from the full fit; sigma^2 = bootstrap variance + LOO residual variance. */
-export function predictRidgeEnsemble(e: RidgeEnsemble, x: Matrix): { mean: Float64Array; sigma: Float64Array } {
-  const mean = predictRidge(fromJson(e.full), x);
-  const sigma = new Float64Array(x.rows).fill(Math.sqrt(Math.max(e.full.looMse, 0)));
-  if (e.heads.length >= 2) {
-    const preds = e.heads.map((h) => predictRidge(fromJson(h), x));
-    for (let i = 0; i < x.rows; i++) {
-      let m = 0;
-      for (const p of preds) m += p[i] / preds.length;
-      let v = 0;
-      for (const p of preds) v += (p[i] - m) ** 2 / (preds.length - 1);
-      sigma[i] = Math.sqrt(v + Math.max(e.full.looMse, 0));
-    }
-  }
-  return { mean, sigma };
-}
-
 // ---------------------------------------------------------------------------------------------------------------------
 // The models
 
@@ -313,72 +252,4 @@ async function buildImpl(spec: ModelSpec, ctx: MlContext, src: Source): Promise<
       };
     }
   }
-}
-
-// --- descriptor GP ----------------------------------------------------------------------------------------------------
-
-interface GpJson {
-  layout: DescriptorLayout;
-  pca?: { mean: number[]; components: number[]; k: number; p: number };
-  gp: Omit<GpModel, 'standardiser' | 'train' | 'alpha' | 'eigValues' | 'eigVectors'> & {
-    mean: number[];
-    std: number[];
-    train: number[];
-    alpha: number[];
-    eigValues: number[];
-    eigVectors: number[];
-  };
-  names: string[];
-}
-
-async function descriptorGp(spec: Extract<ModelSpec, { type: 'descriptor-gp' }>, ctx: MlContext, src: Source): Promise<Impl> {
-  let params = 'state' in src ? (src.state.params as unknown as GpJson) : undefined;
-  const rowsFor = async (s: readonly Sample[], layout: DescriptorLayout, pca: Pca | undefined): Promise<Matrix> => {
-    const d = s.map((x) => descriptorRow(x, layout));
-    let m = matrix(s.length, d[0].length, Float64Array.from(d.flat()));
-    if (spec.backbone && pca) m = hstack(m, applyPca(await backboneMatrix(s, spec.backbone, spec.inputSize, ctx), pca));
-    return m;
-  };
-  let pca: Pca | undefined;
-  let gp: GpModel;
-  if (!params && 'train' in src) {
-    const layout = makeDescriptorLayout(src.train);
-    if (spec.backbone) pca = fitPca(await backboneMatrix(src.train, spec.backbone, spec.inputSize, ctx), spec.pcaDims ?? 8);
-    gp = fitGp(await rowsFor(src.train, layout, pca), src.y, { kernel: spec.kernel });
-    params = {
-      layout,
-      pca: pca && { mean: [...pca.mean], components: [...pca.components], k: pca.k, p: pca.p },
-      gp: {
-        ...gp,
-        mean: [...gp.standardiser.mean],
-        std: [...gp.standardiser.std],
-        train: [...gp.train],
-        alpha: [...gp.alpha],
-        eigValues: [...gp.eigValues],
-        eigVectors: [...gp.eigVectors],
-      },
-      names: [...descriptorNames(layout), ...(pca ? Array.from({ length: pca.k }, (_, i) => `${spec.backbone}_pc${i + 1}`) : [])],
-    };
-    delete (params.gp as unknown as { standardiser?: unknown }).standardiser;
-  } else {
-    const j = params!;
-    pca = j.pca && { mean: Float64Array.from(j.pca.mean), components: Float64Array.from(j.pca.components), k: j.pca.k, p: j.pca.p };
-    gp = {
-      ...j.gp,
-      standardiser: { mean: Float64Array.from(j.gp.mean), std: Float64Array.from(j.gp.std) },
-      train: Float64Array.from(j.gp.train),
-      alpha: Float64Array.from(j.gp.alpha),
-      eigValues: Float64Array.from(j.gp.eigValues),
-      eigVectors: Float64Array.from(j.gp.eigVectors),
-    };
-  }
-  const q = params!;
-  return {
-    dispose: () => undefined,
-    predict: async (s) => {
-      const { mean, sigma } = predictGp(gp, await rowsFor(s, q.layout, pca));
-      return toPredictions(s, mean, sigma);
-    },
-    params: async () => ({ params: q as unknown as Record<string, unknown> }),
-  };
 }

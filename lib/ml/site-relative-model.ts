@@ -21,7 +21,7 @@
 import { MlError } from './errors';
 import { matrix, type Matrix } from './linalg';
 import { predictiveSigma, studentTWidening } from './metrics';
-import { fitRidgeEnsemble, predictRidgeEnsemble, type RidgeEnsemble } from './models';
+import { fitRidgeEnsemble, predictRidgeEnsemble, type RidgeEnsemble } from './ridge-ensemble';
 import { epdiShapeFeatures, featureGroupOf, type FeatureGroup } from './site-features';
 import type { LabelledSample, Prediction, Sample } from './types';
 
