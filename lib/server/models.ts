@@ -1,72 +1,25 @@
 /**
  * Trained models of a dataset: the zip from lib/ml's modelToZip stored with training-sites.csv added (the training
  * sites by the user's names, ./model-training-sites.ts; export returns the stored bytes), metadata columns for
- * listing, and predictions per site (replaced as a whole per model). Training happens in the browser
- * (TrainingPanel) or, for closed-form models, in a Node job here (`startServerTraining`).
+ * listing, and predictions per site (replaced as a whole per model, ./model-predictions.ts; request schemas in
+ * ./model-schemas.ts). Training happens in the browser (TrainingPanel) or, for closed-form models, in a Node job
+ * (./train-server.ts `startServerTraining`).
  */
-import { randomUUID } from 'node:crypto';
-import { Prisma } from '@prisma/client';
-import { z } from 'zod';
 import { modelFromZip } from '@/lib/ml/persist';
 import { MlError } from '@/lib/ml/errors';
 import type { ModelSpec, ModelState } from '@/lib/ml/models';
-import { ID_CHUNK, mapChunks, rowsPerInsert } from './chunked';
 import { db } from './db';
 import { checkZip } from '@/lib/formats/zip-limits';
 import { formatErrorMessage, isFormatError } from '@/lib/formats/errors';
 import { checkJsonValue, HttpError } from './http';
-import { FEATURE_GROUPS, isFeatureGroup } from '@/lib/ml/site-features';
 import { MAX_NAME_LENGTH, modelZipLimits } from './limits';
+import { datasetSitesAmong } from './model-predictions';
+import { modelSpecSchema, type ModelMeta } from './model-schemas';
 import { matchTrainingSites, withTrainingSites, type TrainingSiteMatch } from './model-training-sites';
 
-/** Model types the app knows (lib/ml ModelSpec['type']). */
-export const MODEL_TYPES = [
-  'mean',
-  'mep-linear',
-  'pixel-ridge',
-  'descriptor-gp',
-  'frozen-ridge',
-  'frozen-mlp',
-  'finetune',
-  'cnn',
-  'site-relative',
-] as const;
-
-export const modelSpecSchema = z
-  .object({ type: z.enum(MODEL_TYPES), backbone: z.string().min(1).max(100).optional() })
-  .passthrough()
-  .refine((s) => !['frozen-ridge', 'frozen-mlp', 'finetune'].includes(s.type) || !!s.backbone, {
-    message: 'this model type needs a backbone',
-    path: ['backbone'],
-  })
-  .refine(
-    (s) =>
-      s.type !== 'site-relative' ||
-      (Array.isArray(s.groups) && s.groups.every((g) => typeof g === 'string' && isFeatureGroup(g))),
-    { message: `a site-relative model needs groups from ${FEATURE_GROUPS.join(', ')}`, path: ['groups'] },
-  );
-
-/** Metadata sent with a model zip by the browser. */
-export const modelMetaSchema = z.object({
-  name: z.string().trim().min(1).max(MAX_NAME_LENGTH),
-  spec: modelSpecSchema,
-  metrics: z.record(z.string(), z.unknown()).default({}),
-  trainingSiteIds: z.array(z.string().min(1)).default([]),
-  backend: z.string().max(40).optional(),
-  settings: z.record(z.string(), z.unknown()).default({}),
-});
-export type ModelMeta = z.infer<typeof modelMetaSchema>;
-
-export const predictionsSchema = z
-  .array(
-    z.object({
-      siteId: z.string().min(1),
-      valueEv: z.number().finite(),
-      sigmaEv: z.number().finite().nonnegative().nullable().optional(),
-    }),
-  )
-  .max(200_000);
-export type PredictionInput = z.infer<typeof predictionsSchema>[number];
+// The schemas (./model-schemas.ts) and predictions (./model-predictions.ts) are re-exported for the model routes.
+export { MODEL_TYPES, modelMetaSchema, modelSpecSchema, predictionsSchema, type ModelMeta, type PredictionInput } from './model-schemas';
+export { listPredictions, replacePredictions } from './model-predictions';
 
 export interface ModelView {
   id: string;
@@ -130,19 +83,6 @@ function toView(row: ViewRow, bytes: number): ModelView {
     bytes,
     createdAt: row.createdAt.toISOString(),
   };
-}
-
-/**
- * The ids among `ids` that are sites of the dataset. A short list is one `IN` query; a long one (past ID_CHUNK) reads
- * the dataset's site ids through the relation (one query, ~20 ms per 3,000 sites) instead of many `IN` chunks.
- */
-async function datasetSitesAmong(datasetId: string, ids: ReadonlySet<string>): Promise<Set<string>> {
-  if (ids.size === 0) return new Set();
-  const rows =
-    ids.size <= ID_CHUNK
-      ? await db.site.findMany({ where: { id: { in: [...ids] }, surface: { datasetId } }, select: { id: true } })
-      : await db.site.findMany({ where: { surface: { datasetId } }, select: { id: true } });
-  return new Set(rows.map((r) => r.id).filter((id) => ids.has(id)));
 }
 
 async function requireDataset(datasetId: string): Promise<void> {
@@ -299,63 +239,4 @@ export async function modelZip(id: string): Promise<{ bytes: Uint8Array; fileNam
 export async function deleteModel(id: string): Promise<void> {
   const { count } = await db.model.deleteMany({ where: { id } });
   if (count === 0) throw new HttpError(404, 'no_model', `model ${id} does not exist`);
-}
-
-/**
- * Replace a model's predictions with `rows` in one transaction. Every site must belong to the model's dataset and
- * appear once (422 otherwise). Any number of rows: they go in as multi-row INSERTs under SQLite's parameter limit
- * (./chunked.ts).
- */
-export async function replacePredictions(
-  modelId: string,
-  rows: readonly PredictionInput[],
-): Promise<{ stored: number; replaced: number }> {
-  const model = await db.model.findUnique({ where: { id: modelId }, select: { datasetId: true } });
-  if (!model) throw new HttpError(404, 'no_model', `model ${modelId} does not exist`);
-  const ids = rows.map((r) => r.siteId);
-  const unique = new Set(ids);
-  if (unique.size !== ids.length) throw new HttpError(422, 'duplicate_sites', 'a site appears more than once');
-  const known = await datasetSitesAmong(model.datasetId, unique);
-  if (known.size !== unique.size) {
-    const missing = ids.filter((id) => !known.has(id));
-    throw new HttpError(
-      422,
-      'unknown_sites',
-      `${missing.length} site ids are not sites of this model's dataset (first: ${missing[0]})`,
-    );
-  }
-  // Prisma's DateTime text on SQLite (ISO with an explicit offset), so raw rows read back like createMany's.
-  const createdAt = new Date().toISOString().replace('Z', '+00:00');
-  return db.$transaction(
-    async (tx) => {
-      const { count } = await tx.prediction.deleteMany({ where: { modelId } });
-      // Multi-row INSERTs, bound parameters only: 5x faster than createMany (100,000 rows in ~4 s instead of ~20 s).
-      // Six parameters per row, so batches of rowsPerInsert(6) stay under SQLite's limit.
-      const created = await mapChunks(
-        rows,
-        (chunk) =>
-          tx.$executeRaw`INSERT INTO "Prediction" ("id", "modelId", "siteId", "valueEv", "sigmaEv", "createdAt") VALUES ${Prisma.join(
-            chunk.map(
-              (r) =>
-                Prisma.sql`(${randomUUID()}, ${modelId}, ${r.siteId}, ${r.valueEv}, ${r.sigmaEv ?? null}, ${createdAt})`,
-            ),
-          )}`,
-        rowsPerInsert(6),
-      );
-      return { stored: created.reduce((a, n) => a + n, 0), replaced: count };
-    },
-    { timeout: 10 * 60_000 },
-  );
-}
-
-export async function listPredictions(
-  modelId: string,
-): Promise<{ siteId: string; valueEv: number; sigmaEv: number | null }[]> {
-  const model = await db.model.findUnique({ where: { id: modelId }, select: { id: true } });
-  if (!model) throw new HttpError(404, 'no_model', `model ${modelId} does not exist`);
-  return db.prediction.findMany({
-    where: { modelId },
-    orderBy: { siteId: 'asc' },
-    select: { siteId: true, valueEv: true, sigmaEv: true },
-  });
 }
