@@ -2,19 +2,12 @@
 
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import * as THREE from 'three';
-import { OrbitControls } from 'three/examples/jsm/controls/OrbitControls.js';
 import type { ColormapName } from '@/lib/epdi/settings';
-import type { Vec3 } from '@/lib/math/mat3';
-import { cartesianToFractional } from '@/lib/math/mat3';
-import { parseFloat32Body } from '@/lib/view/binary-body';
-import { colourOf, finiteRange, valuesToRgba } from '@/lib/view/colour-scale';
-import { fitCamera } from '@/lib/view/camera-fit';
+import { finiteRange } from '@/lib/view/colour-scale';
 import { cssHex, elementVisual, speciesColours, speciesRole } from '@/lib/view/elements-visual';
-import { formatFixed, siteDisplayName } from '@/lib/view/format';
+import { formatFixed } from '@/lib/view/format';
 import { POTENTIAL_SYMBOL } from '@/lib/view/units';
-import type { GridHeader, SliceHeader } from '@/lib/view/slice';
-import { sliceCorners } from '@/lib/view/slice';
-import { bondEnds, cellEdges, findBonds, hopPath, repeatOffsets, viewCentre } from '@/lib/view/structure-geometry';
+import { repeatOffsets } from '@/lib/view/structure-geometry';
 import {
   hopPaths,
   siteEnergy,
@@ -23,13 +16,18 @@ import {
   type ViewSite,
   type ViewStructure,
 } from '@/lib/view/surface-model';
-import type { IsoRequest, IsoResponse } from './isosurface.worker';
 import { ColourBar } from './ColourBar';
+import { SiteSummary } from './SiteSummary';
+import { useIsosurface } from './useIsosurface';
+import { fitView } from './viewer3d/camera';
+import { drawIsosurface, drawSlice, type SliceData } from './viewer3d/field-meshes';
+import { applyVisibility, createThree, type Three, type Visibility } from './viewer3d/scene';
+import { BARRIER_COLORMAP, drawSelection, drawSitesAndHops, ENERGY_COLORMAP } from './viewer3d/site-meshes';
+import { DOPANT_RING, drawStructure } from './viewer3d/structure-meshes';
 
-export interface SliceData {
-  header: SliceHeader;
-  values: Float32Array;
-}
+// The scene is built by ./viewer3d/ (no React state there); SliceData and SiteSummary are re-exported for the views.
+export type { SliceData } from './viewer3d/field-meshes';
+export { SiteSummary } from './SiteSummary';
 
 interface Props {
   surfaceName: string;
@@ -43,95 +41,6 @@ interface Props {
   gridUrl: string;
   selectedSiteId: string | null;
   onSelectSite: (id: string | null) => void;
-}
-
-const ENERGY_COLORMAP: ColormapName = 'plasma';
-const BARRIER_COLORMAP: ColormapName = 'inferno';
-const NO_VALUE = new THREE.Color(0x94a3b8);
-const DOPANT_RING = 0xd946ef;
-const ATOM_SCALE = 0.45;
-/** Camera elevation above the surface plane on load and on "Reset view", degrees. */
-const VIEW_ELEVATION_DEG = 60;
-const SITE_RADIUS = 0.28;
-
-interface Three {
-  renderer: THREE.WebGLRenderer;
-  scene: THREE.Scene;
-  camera: THREE.PerspectiveCamera;
-  controls: OrbitControls;
-  groups: Record<'structure' | 'sites' | 'hops' | 'slice' | 'iso' | 'selection', THREE.Group>;
-  sitesMesh: THREE.InstancedMesh | null;
-  requestRender: () => void;
-}
-
-/** Dispose the geometries and materials (and textures) under a group and empty it. */
-function clearGroup(group: THREE.Group, keepTextures = false): void {
-  group.traverse((o) => {
-    const mesh = o as THREE.Mesh;
-    if (mesh.geometry) mesh.geometry.dispose();
-    const mats = mesh.material ? (Array.isArray(mesh.material) ? mesh.material : [mesh.material]) : [];
-    for (const m of mats) {
-      const map = (m as THREE.MeshBasicMaterial).map;
-      if (map && !keepTextures) map.dispose();
-      m.dispose();
-    }
-  });
-  group.clear();
-}
-
-const Y_AXIS = new THREE.Vector3(0, 1, 0);
-
-/** Matrix of a unit cylinder (height 1 along y, radius 1) stretched between p and q with radius r. */
-function cylinderMatrix(p: Vec3, q: Vec3, r: number, out: THREE.Matrix4): THREE.Matrix4 {
-  const a = new THREE.Vector3(...p);
-  const b = new THREE.Vector3(...q);
-  const dir = b.clone().sub(a);
-  const len = dir.length();
-  const quat = new THREE.Quaternion().setFromUnitVectors(Y_AXIS, dir.normalize());
-  return out.compose(a.add(b).multiplyScalar(0.5), quat, new THREE.Vector3(r, len, r));
-}
-
-type Visibility = Record<'atoms' | 'bonds' | 'cell' | 'sites' | 'hops' | 'slice' | 'iso', boolean>;
-
-function applyVisibility(t: Three, show: Visibility): void {
-  for (const child of t.groups.structure.children) {
-    if (child.name === 'atoms' || child.name === 'dopants') child.visible = show.atoms;
-    if (child.name === 'bonds') child.visible = show.bonds;
-    if (child.name === 'cell') child.visible = show.cell;
-  }
-  t.groups.sites.visible = show.sites;
-  t.groups.selection.visible = show.sites;
-  t.groups.hops.visible = show.hops;
-  t.groups.slice.visible = show.slice;
-  t.groups.iso.visible = show.iso;
-  t.requestRender();
-}
-
-/** The isosurface triangles (one cell, from the worker) in every repeat tile, at the c offset of the drawn slab. */
-function drawIsosurface(t: Three, positions: Float32Array | null, structure: ViewStructure, offsets: Vec3[]): void {
-  clearGroup(t.groups.iso);
-  if (!positions || positions.length === 0) return void t.requestRender();
-  const geometry = new THREE.BufferGeometry();
-  geometry.setAttribute('position', new THREE.BufferAttribute(positions, 3));
-  geometry.computeVertexNormals();
-  const material = new THREE.MeshPhongMaterial({
-    color: 0x38bdf8,
-    transparent: true,
-    opacity: 0.45,
-    side: THREE.DoubleSide,
-    depthWrite: false,
-    shininess: 40,
-  });
-  const { lattice } = structure;
-  const cShift = Math.floor(cartesianToFractional(viewCentre(lattice, structure.positions), lattice)[2]);
-  const c = lattice[2];
-  for (const o of offsets) {
-    const mesh = new THREE.Mesh(geometry, material);
-    mesh.position.set(o[0] + cShift * c[0], o[1] + cShift * c[1], o[2] + cShift * c[2]);
-    mesh.renderOrder = 2;
-    t.groups.iso.add(mesh);
-  }
-  t.requestRender();
 }
 
 export function Viewer3D(props: Props) {
@@ -162,13 +71,7 @@ export function Viewer3D(props: Props) {
     iso: false,
   });
   const [hover, setHover] = useState<{ x: number; y: number; site: ViewSite } | null>(null);
-  const [isoLevel, setIsoLevel] = useState<number | null>(null);
-  const [isoGrid, setIsoGrid] = useState<GridHeader | null>(null);
-  const [isoStatus, setIsoStatus] = useState('');
   const [webglError, setWebglError] = useState<string | null>(null);
-  const [isoPositions, setIsoPositions] = useState<Float32Array | null>(null);
-  const workerRef = useRef<Worker | null>(null);
-  const requestIdRef = useRef(0);
 
   const energyRange = useMemo(() => finiteRange(sites.map((s) => siteEnergy(s, energySource))), [sites, energySource]);
   const paths = useMemo(() => hopPaths(sites, hops, energySource), [sites, hops, energySource]);
@@ -181,35 +84,10 @@ export function Viewer3D(props: Props) {
   const offsets = useMemo(() => repeatOffsets(structure.lattice, repeat), [structure.lattice, repeat]);
   const colours = useMemo(() => speciesColours(structure.species, dopantSpecies), [structure.species, dopantSpecies]);
 
-  /**
-   * Camera looking down at the slab from the front (VIEW_ELEVATION_DEG above the plane), framed on what is drawn: the
-   * atoms and the cell of every repeat tile (the cell holds the potential slice at any height), edge to edge.
-   */
+  /** Frame the camera on what is drawn (./viewer3d/camera.ts `fitView`). */
   const resetView = useCallback(() => {
     const t = threeRef.current;
-    if (!t) return;
-    const { lattice, positions } = structure;
-    const cShift = Math.floor(cartesianToFractional(viewCentre(lattice, positions), lattice)[2]);
-    const c = lattice[2];
-    const points: Vec3[] = [];
-    for (const o of offsets) {
-      for (const p of positions) points.push([p[0] + o[0], p[1] + o[1], p[2] + o[2]]);
-      for (const [p, q] of cellEdges(lattice, [o[0] + cShift * c[0], o[1] + cShift * c[1], o[2] + cShift * c[2]]))
-        points.push(p, q);
-    }
-    const el = THREE.MathUtils.degToRad(VIEW_ELEVATION_DEG);
-    const n = structure.normal;
-    const e2 = structure.e2;
-    const toward: Vec3 = [0, 1, 2].map((k) => -Math.cos(el) * e2[k] + Math.sin(el) * n[k]) as Vec3;
-    const fit = fitCamera(points, toward, n, t.camera.fov, t.camera.aspect, 0.04);
-    t.camera.up.set(...n);
-    t.camera.position.set(...fit.position);
-    t.camera.near = Math.max(0.05, fit.distance / 100);
-    t.camera.far = fit.distance * 20;
-    t.camera.updateProjectionMatrix();
-    t.controls.target.set(...fit.target);
-    t.controls.update();
-    t.requestRender();
+    if (t) fitView(t, structure, offsets);
   }, [structure, offsets]);
 
   // Renderer, camera, controls, lights: once.
@@ -225,55 +103,11 @@ export function Viewer3D(props: Props) {
       queueMicrotask(() => setWebglError(message));
       return;
     }
-    renderer.setPixelRatio(Math.min(2, window.devicePixelRatio));
-    const scene = new THREE.Scene();
-    scene.background = new THREE.Color(0xf8fafc);
-    const camera = new THREE.PerspectiveCamera(35, 1, 0.1, 2000);
-    scene.add(new THREE.AmbientLight(0xffffff, 1.4));
-    const sun = new THREE.DirectionalLight(0xffffff, 1.8);
-    sun.position.set(10, -20, 30);
-    scene.add(sun);
-    camera.add(new THREE.DirectionalLight(0xffffff, 0.6));
-    scene.add(camera);
-    const controls = new OrbitControls(camera, canvas);
-    controls.enableDamping = false;
-    const groups = {
-      structure: new THREE.Group(),
-      sites: new THREE.Group(),
-      hops: new THREE.Group(),
-      slice: new THREE.Group(),
-      iso: new THREE.Group(),
-      selection: new THREE.Group(),
-    };
-    for (const g of Object.values(groups)) scene.add(g);
-    let frame = 0;
-    const requestRender = () => {
-      if (frame) return;
-      frame = requestAnimationFrame(() => {
-        frame = 0;
-        renderer.render(scene, camera);
-      });
-    };
-    controls.addEventListener('change', requestRender);
-    const resize = () => {
-      const w = container.clientWidth;
-      const h = container.clientHeight;
-      renderer.setSize(w, h, false);
-      camera.aspect = w / Math.max(1, h);
-      camera.updateProjectionMatrix();
-      requestRender();
-      container.dispatchEvent(new Event('viewer-resize'));
-    };
-    const observer = new ResizeObserver(resize);
-    observer.observe(container);
-    threeRef.current = { renderer, scene, camera, controls, groups, sitesMesh: null, requestRender };
+    const { three, resize, dispose } = createThree(renderer, canvas, container);
+    threeRef.current = three;
     resize();
     return () => {
-      observer.disconnect();
-      cancelAnimationFrame(frame);
-      controls.dispose();
-      for (const g of Object.values(groups)) clearGroup(g);
-      renderer.dispose();
+      dispose();
       threeRef.current = null;
     };
   }, []);
@@ -300,252 +134,29 @@ export function Viewer3D(props: Props) {
   // Atoms, bonds, cell, dopant rings.
   useEffect(() => {
     const t = threeRef.current;
-    if (!t) return;
-    const g = t.groups.structure;
-    clearGroup(g);
-    const { lattice, species, positions } = structure;
-    const m = new THREE.Matrix4();
-    const atoms = new THREE.Group();
-    atoms.name = 'atoms';
-    const sphere = new THREE.SphereGeometry(1, 24, 16);
-    for (const symbol of speciesList) {
-      const idx = species.flatMap((s, i) => (s === symbol ? [i] : []));
-      const vis = elementVisual(symbol);
-      const mesh = new THREE.InstancedMesh(
-        sphere.clone(),
-        new THREE.MeshStandardMaterial({ color: colours.get(symbol) ?? vis.colour, roughness: 0.5, metalness: 0.1 }),
-        idx.length * offsets.length,
-      );
-      let n = 0;
-      const r = ATOM_SCALE * vis.covalentRadiusA;
-      for (const o of offsets)
-        for (const i of idx) {
-          const p = positions[i];
-          mesh.setMatrixAt(n++, m.makeScale(r, r, r).setPosition(p[0] + o[0], p[1] + o[1], p[2] + o[2]));
-        }
-      atoms.add(mesh);
-    }
-    sphere.dispose();
-    g.add(atoms);
-
-    const bonds = findBonds(lattice, species, positions, { imageRange: [1, 1, 0] });
-    const bondMesh = new THREE.InstancedMesh(
-      new THREE.CylinderGeometry(1, 1, 1, 10, 1),
-      new THREE.MeshStandardMaterial({ color: 0x9ca3af, roughness: 0.6 }),
-      Math.max(1, bonds.length * offsets.length),
-    );
-    bondMesh.name = 'bonds';
-    let nb = 0;
-    for (const o of offsets)
-      for (const bond of bonds) {
-        const [p, q] = bondEnds(lattice, positions, bond);
-        bondMesh.setMatrixAt(
-          nb++,
-          cylinderMatrix([p[0] + o[0], p[1] + o[1], p[2] + o[2]], [q[0] + o[0], q[1] + o[1], q[2] + o[2]], 0.12, m),
-        );
-      }
-    bondMesh.count = nb;
-    g.add(bondMesh);
-
-    // Cell edges (each repeat tile), drawn at the c offset of the unwrapped slab.
-    const centreFrac = cartesianToFractional(viewCentre(lattice, positions), lattice);
-    const cShift = Math.floor(centreFrac[2]);
-    const c = lattice[2];
-    const pts: number[] = [];
-    for (const o of offsets)
-      for (const [p, q] of cellEdges(lattice, [o[0] + cShift * c[0], o[1] + cShift * c[1], o[2] + cShift * c[2]]))
-        pts.push(...p, ...q);
-    const cell = new THREE.LineSegments(
-      new THREE.BufferGeometry().setAttribute('position', new THREE.Float32BufferAttribute(pts, 3)),
-      new THREE.LineBasicMaterial({ color: 0x334155 }),
-    );
-    cell.name = 'cell';
-    g.add(cell);
-
-    // Dopants: a ring in the surface plane around each dopant atom, drawn over everything (the slice above included).
-    const rings = new THREE.Group();
-    rings.name = 'dopants';
-    const n = new THREE.Vector3(...structure.normal);
-    const ringQuat = new THREE.Quaternion().setFromUnitVectors(new THREE.Vector3(0, 0, 1), n);
-    for (const o of offsets)
-      for (const i of structure.dopantIndices) {
-        const r = ATOM_SCALE * elementVisual(species[i]).covalentRadiusA * 1.9;
-        const ring = new THREE.Mesh(
-          new THREE.TorusGeometry(r, 0.1, 8, 40),
-          new THREE.MeshBasicMaterial({ color: DOPANT_RING, depthTest: false, depthWrite: false, transparent: true }),
-        );
-        ring.renderOrder = 10;
-        ring.quaternion.copy(ringQuat);
-        ring.position.set(positions[i][0] + o[0], positions[i][1] + o[1], positions[i][2] + o[2]);
-        rings.add(ring);
-      }
-    g.add(rings);
-    t.requestRender();
+    if (t) drawStructure(t, structure, offsets, speciesList, colours);
   }, [structure, offsets, speciesList, colours]);
 
   // Sites (instanced spheres coloured by E_b) and hop tubes (coloured by barrier).
   useEffect(() => {
     const t = threeRef.current;
-    if (!t) return;
-    clearGroup(t.groups.sites);
-    clearGroup(t.groups.hops);
-    const m = new THREE.Matrix4();
-    const colour = new THREE.Color();
-    const rgb: [number, number, number] = [0, 0, 0];
-    const mesh = new THREE.InstancedMesh(
-      new THREE.SphereGeometry(1, 16, 12),
-      new THREE.MeshStandardMaterial({ color: 0xffffff, roughness: 0.4 }),
-      Math.max(1, sites.length * offsets.length),
-    );
-    let k = 0;
-    for (const o of offsets)
-      sites.forEach((s) => {
-        const e = siteEnergy(s, energySource);
-        const r = s.kind === 'bridge' ? SITE_RADIUS * 0.7 : SITE_RADIUS;
-        mesh.setMatrixAt(
-          k,
-          m.makeScale(r, r, r).setPosition(s.position[0] + o[0], s.position[1] + o[1], s.position[2] + o[2]),
-        );
-        if (e !== null && energyRange)
-          colour.setRGB(...colourOf(e, { range: energyRange, colormap: ENERGY_COLORMAP }, rgb), THREE.SRGBColorSpace);
-        else colour.copy(NO_VALUE);
-        mesh.setColorAt(k++, colour);
-      });
-    mesh.count = k;
-    t.groups.sites.add(mesh);
-    t.sitesMesh = mesh;
-
-    const byId = new Map(sites.map((s) => [s.id, s]));
-    for (const path of paths) {
-      const [a, s, b] = hopPath(
-        structure.lattice,
-        byId.get(path.from)!.position,
-        byId.get(path.saddle)!.position,
-        byId.get(path.to)!.position,
-      );
-      const curve = new THREE.CurvePath<THREE.Vector3>();
-      curve.add(new THREE.LineCurve3(new THREE.Vector3(...a), new THREE.Vector3(...s)));
-      curve.add(new THREE.LineCurve3(new THREE.Vector3(...s), new THREE.Vector3(...b)));
-      const geometry = new THREE.TubeGeometry(curve, 8, 0.06, 6, false);
-      const c =
-        path.barrierEv !== null && barrierRange
-          ? new THREE.Color().setRGB(
-              ...colourOf(path.barrierEv, { range: barrierRange, colormap: BARRIER_COLORMAP }),
-              THREE.SRGBColorSpace,
-            )
-          : new THREE.Color(0x64748b);
-      const material = new THREE.MeshStandardMaterial({ color: c, roughness: 0.7 });
-      for (const o of offsets) {
-        const tube = new THREE.Mesh(geometry, material);
-        tube.position.set(o[0], o[1], o[2]);
-        t.groups.hops.add(tube);
-      }
-    }
-    t.requestRender();
+    if (t) drawSitesAndHops(t, sites, paths, offsets, energySource, energyRange, barrierRange, structure.lattice);
   }, [sites, paths, offsets, energySource, energyRange, barrierRange, structure.lattice]);
 
   // Selected site: a ring around it.
   useEffect(() => {
     const t = threeRef.current;
-    if (!t) return;
-    clearGroup(t.groups.selection);
-    const s = sites.find((x) => x.id === selectedSiteId);
-    if (s) {
-      const ring = new THREE.Mesh(
-        new THREE.TorusGeometry(0.5, 0.06, 8, 40),
-        new THREE.MeshBasicMaterial({ color: 0x0ea5e9 }),
-      );
-      ring.quaternion.setFromUnitVectors(new THREE.Vector3(0, 0, 1), new THREE.Vector3(...structure.normal));
-      ring.position.set(...s.position);
-      t.groups.selection.add(ring);
-    }
-    t.requestRender();
+    if (t) drawSelection(t, sites, selectedSiteId, structure.normal);
   }, [sites, selectedSiteId, structure.normal]);
 
   // The potential slice, one textured parallelogram per repeat tile.
   useEffect(() => {
     const t = threeRef.current;
-    if (!t) return;
-    clearGroup(t.groups.slice);
-    if (!slice || !sliceRange) return void t.requestRender();
-    const { header, values } = slice;
-    const rgba = valuesToRgba(values, { range: sliceRange, colormap: sliceColormap });
-    const texture = new THREE.DataTexture(new Uint8Array(rgba.buffer), header.width, header.height, THREE.RGBAFormat);
-    texture.colorSpace = THREE.SRGBColorSpace;
-    texture.magFilter = THREE.LinearFilter;
-    texture.minFilter = THREE.LinearFilter;
-    texture.wrapS = THREE.RepeatWrapping;
-    texture.wrapT = THREE.RepeatWrapping;
-    texture.needsUpdate = true;
-    const corners = sliceCorners(header);
-    const geometry = new THREE.BufferGeometry();
-    geometry.setAttribute('position', new THREE.Float32BufferAttribute(corners.flat(), 3));
-    geometry.setAttribute('uv', new THREE.Float32BufferAttribute([0, 0, 1, 0, 1, 1, 0, 1], 2));
-    geometry.setIndex([0, 1, 2, 0, 2, 3]);
-    const material = new THREE.MeshBasicMaterial({
-      map: texture,
-      side: THREE.DoubleSide,
-      transparent: true,
-      opacity: 0.9,
-      depthWrite: false,
-    });
-    for (const o of offsets) {
-      const mesh = new THREE.Mesh(geometry, material);
-      mesh.position.set(o[0], o[1], o[2]);
-      mesh.renderOrder = 1;
-      t.groups.slice.add(mesh);
-    }
-    t.requestRender();
+    if (t) drawSlice(t, slice, sliceRange, sliceColormap, offsets);
   }, [slice, sliceRange, sliceColormap, offsets]);
 
   // Isosurface: fetch the down-sampled grid once, hand it to the worker, ask for surfaces as the level changes.
-  useEffect(() => {
-    if (!show.iso || workerRef.current) return;
-    let cancelled = false;
-    const worker = new Worker(new URL('./isosurface.worker.ts', import.meta.url), { type: 'module' });
-    workerRef.current = worker;
-    worker.onmessage = (ev: MessageEvent<IsoResponse>) => {
-      const msg = ev.data;
-      if (msg.type === 'error') return setIsoStatus(`isosurface failed: ${msg.message}`);
-      if (msg.requestId !== requestIdRef.current) return; // a newer level is on its way
-      setIsoPositions(msg.positions);
-      setIsoStatus(
-        `${msg.triangleCount.toLocaleString()} triangles at ${POTENTIAL_SYMBOL} = ${formatFixed(msg.level, 2)} eV (${msg.ms.toFixed(0)} ms in the worker)`,
-      );
-    };
-    setIsoStatus('loading the down-sampled grid…');
-    fetch(gridUrl)
-      .then(async (res) => {
-        if (!res.ok) throw new Error(`${res.status} ${res.statusText}`);
-        const { header, values } = parseFloat32Body(new Uint8Array(await res.arrayBuffer()));
-        if (cancelled) return;
-        const h = header as GridHeader;
-        worker.postMessage({
-          type: 'grid',
-          field: { dims: h.dims, lattice: h.lattice, data: values },
-        } satisfies IsoRequest);
-        setIsoGrid(h);
-        setIsoLevel((level) => level ?? (h.minEv < -1 && h.maxEv > -1 ? -1 : (h.minEv + h.maxEv) / 2));
-      })
-      .catch((err: unknown) =>
-        setIsoStatus(`could not load the grid: ${err instanceof Error ? err.message : String(err)}`),
-      );
-    return () => {
-      cancelled = true;
-    };
-  }, [show.iso, gridUrl]);
-
-  useEffect(() => () => workerRef.current?.terminate(), []);
-
-  useEffect(() => {
-    if (!show.iso || !isoGrid || isoLevel === null || !workerRef.current) return;
-    const id = ++requestIdRef.current;
-    const timer = setTimeout(() => {
-      setIsoStatus('computing…');
-      workerRef.current?.postMessage({ type: 'level', level: isoLevel, requestId: id } satisfies IsoRequest);
-    }, 150);
-    return () => clearTimeout(timer);
-  }, [show.iso, isoGrid, isoLevel]);
+  const { isoLevel, setIsoLevel, isoGrid, isoStatus, isoPositions } = useIsosurface(show.iso, gridUrl);
 
   useEffect(() => {
     const t = threeRef.current;
@@ -745,26 +356,6 @@ export function Viewer3D(props: Props) {
             label={`${POTENTIAL_SYMBOL} at ${formatFixed(slice.header.heightA, 2)} Å above top X`}
           />
         )}
-      </div>
-    </div>
-  );
-}
-
-/** Kind, MEP, E_b (DFT, predicted ± sigma) of a site, for tooltips. */
-export function SiteSummary({ site }: { site: ViewSite }) {
-  const f = (v: number | null, d = 3) => formatFixed(v, d);
-  return (
-    <div className="space-y-0.5">
-      <div className="font-semibold">
-        {siteDisplayName(site.name, site.label)} · {site.kind}
-      </div>
-      <div>
-        MEP {POTENTIAL_SYMBOL} {f(site.mepV)} eV
-      </div>
-      <div>E_b (DFT) {f(site.eBindingEv)} eV</div>
-      <div>
-        E_b (pred.) {f(site.predictedEv)}
-        {site.sigmaEv !== null && ` ± ${f(site.sigmaEv)}`} eV
       </div>
     </div>
   );
