@@ -1,6 +1,7 @@
 'use client';
 
 import { useMemo, useState } from 'react';
+import { DefaultModelButton } from './DefaultModelButton';
 import { LossChart } from './TrainingCharts';
 import { TrainingComparison } from './TrainingComparison';
 import { TrainingEngineSection } from './TrainingEngineSection';
@@ -198,6 +199,7 @@ export function TrainingPanel({ datasetId, initialModels }: { datasetId: string;
             {engine.status}
           </p>
         </div>
+        <DefaultModelButton datasetId={datasetId} busy={busy} onDone={library.refreshServer} />
         {run.bar && (
           <div>
             <progress aria-label={run.bar.label} value={run.bar.value} max={run.bar.max} className="w-full" />

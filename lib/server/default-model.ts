@@ -21,6 +21,8 @@ import { deriveSeed, mulberry32, shuffled } from '@/lib/ml/rng';
 import { isLabelled } from '@/lib/ml/types';
 import { db } from './db';
 import { epdiBatch } from './epdi-batch';
+import { HttpError } from './http';
+import { startJob } from './jobs';
 import { loadNewSurfaceData } from './new-surface-server';
 import { trainAndStore, type TrainServerResult } from './train-server';
 
@@ -72,6 +74,33 @@ export async function trainDefaultModel(
     where: { datasetId, name: { endsWith: DEFAULT_SUFFIX }, id: { not: result.modelId }, createdAt: { lte: started } },
   });
   return { ...result, chosenBy: choice.by, chosenFrom: choice.scores };
+}
+
+/**
+ * Choose and store the dataset's default model as a job (the training panel's "Choose the default model"); it is
+ * refitted after every later extraction. 404 without the dataset, 422 with fewer than 3 labelled saddles; while the
+ * dataset already has such a job waiting or running, that job's id.
+ */
+export async function startDefaultModel(datasetId: string): Promise<string> {
+  const dataset = await db.dataset.findUnique({ where: { id: datasetId }, select: { id: true } });
+  if (!dataset) throw new HttpError(404, 'no_dataset', `dataset ${datasetId} does not exist`);
+  const saddles = await db.site.count({
+    where: { surface: { datasetId }, kind: 'bridge', epdi: { not: null }, labels: { some: { eBindingEv: { not: null } } } },
+  });
+  if (saddles < 3)
+    throw new HttpError(422, 'not_enough_data', `a default model needs at least 3 labelled saddles with EPDIs, found ${saddles}`);
+  // One choice per dataset at a time: a second request while one waits or runs gets that job, so repeated clicks (or
+  // a client in a loop) cannot pile CPU-bound model selections up in front of everyone's uploads.
+  const pending = await db.job.findFirst({
+    where: { datasetId, kind: 'default-model', status: { in: ['queued', 'running'] } },
+    select: { id: true },
+  });
+  if (pending) return pending.id;
+  return startJob('default-model', { datasetId }, async (report) => {
+    const result = await trainDefaultModel(datasetId, report);
+    if (!result) throw new Error('fewer than 3 labelled saddles: no default model');
+    return result;
+  });
 }
 
 /**

@@ -216,4 +216,31 @@ test.describe('training in the browser', () => {
     await page.getByRole('button', { name: 'Train', exact: true }).click();
     await expect(page.getByText(/train on MoS2-V; test on MoS2-V-2/)).toBeVisible({ timeout: 180_000 });
   });
+
+  test('should choose and store the default model of a dataset, with predictions for its unlabelled sites', async ({
+    page,
+    request,
+  }) => {
+    test.setTimeout(180_000);
+    const { datasetId, unlabelled } = await seedDataset(request);
+    await page.goto(`/datasets/${datasetId}/train`);
+    await expect(page.getByRole('status')).toHaveText('ready', { timeout: 60_000 });
+    await page.getByRole('button', { name: 'Choose the default model' }).click();
+    // One labelled surface: the paper split chooses; the stored model predicts every unlabelled site.
+    await expect(
+      page.getByText(/^default model: .*paper split.*; \d+ predictions stored; refitted after every upload$/),
+    ).toBeVisible({
+      timeout: 150_000,
+    });
+    const { models } = (await (await request.get(`/api/datasets/${datasetId}/models`)).json()) as {
+      models: { id: string; name: string }[];
+    };
+    expect(models).toHaveLength(1);
+    expect(models[0].name).toMatch(/\(default: lowest held-out MAE\)$/);
+    const { predictions } = (await (await request.get(`/api/models/${models[0].id}/predictions`)).json()) as {
+      predictions: unknown[];
+    };
+    expect(predictions).toHaveLength(unlabelled);
+    await expect(page.getByRole('table', { name: 'Saved models' })).toContainText('(default: lowest held-out MAE)');
+  });
 });
