@@ -10,7 +10,7 @@
  *    seeded 20% of rows. The outer test rows never reach this function.
  * 2. Epoch selection: `members` networks (seeded bootstrap resamples of the inner-training rows) each start from a
  *    ridge warm start fitted on THEIR inner-training rows only (the lambda chosen by leave-one-out on all inner-training
- *    rows, as ./models.ts fitRidgeEnsemble does), then train up to `epochs` epochs on those rows. After the warm start
+ *    rows, as ./ridge-ensemble.ts fitRidgeEnsemble does), then train up to `epochs` epochs on those rows. After the warm start
  *    (epoch 0) and after every epoch the ensemble's mean prediction is scored on the inner validation rows (MAE, eV);
  *    the best epoch count wins (ties: fewer epochs). Epoch 0 means the pretrained tail with a ridge head.
  * 3. Refit: fresh members on bootstrap resamples of ALL training rows, warm start on their rows, trained for the chosen

@@ -2,7 +2,7 @@
  * JSON export: the same records as the three CSV files (keys = the CSV column names, units in the keys), plus
  * provenance: the app, the mu_Li record, the model, the settings and the SHA-256 of every input file, so a figure
  * can be traced back to its inputs; `columns` gives each column's unit and description, as the CSV sidecars do
- * (./csv.ts `csvSidecar`). Records are built eagerly (use the CSV generators to stream very large sets).
+ * (./csv-sidecar.ts `csvSidecar`). Records are built eagerly (use the CSV generators to stream very large sets).
  * Schema 2: barriers gain from/saddle/to_site_id, sites gain dataset, surface, site_id and z_plane_A (site = the
  * user's label name where known), columns gain `unit`.
  */
