@@ -4,8 +4,8 @@
  *   E_b(minimum i on surface s) = a_s + w . x_i                    (x_i: the site's features of the chosen groups)
  *   E_b(saddle S of hop A -> S -> B) = (E_b(A) + E_b(B)) / 2 + Delta(x_S)
  *
- * w is a ridge regression (lambda chosen by leaving one surface out, bootstrap heads for sigma, ./models.ts `fitRidgeEnsemble`) on the
- * training minima with features and targets centred within each surface (a fixed-effects fit: a surface with some
+ * w is a ridge regression (lambda chosen by leaving one surface out, bootstrap heads for sigma,
+ * ./ridge-ensemble.ts `fitRidgeEnsemble`) on the training minima with features and targets centred within each surface (a fixed-effects fit: a surface with some
  * minima unlabelled teaches the same differences). a_s, the surface offset, is the mean of E_b - w . x over the
  * surface's labelled minima when it has any (training surfaces, or a new surface's few DFT labels); on a surface
  * without labels, a line of a_s against the host's acceptor level over the training surfaces (group 'host', at least
