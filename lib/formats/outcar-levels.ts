@@ -68,9 +68,11 @@ export class OutcarLevelsTracker {
   }
 
   private partlyFilled(): boolean | undefined {
-    // Full is 2 without spin polarisation, 1 per spin with it: the fullest printed state says which.
-    const full = this.occupations.reduce((a, o) => Math.max(a, o), 0);
-    if (!(full > 0)) return undefined;
+    // Full is 2 without spin polarisation, 1 per spin with it: the fullest printed state says which (Methfessel-Paxton
+    // smearing can overshoot a little past full, so the nominal value is used).
+    const fullest = this.occupations.reduce((a, o) => Math.max(a, o), 0);
+    if (!(fullest > 0)) return undefined;
+    const full = fullest > 1.25 ? 2 : 1;
     return this.occupations.some((o) => o > PARTLY_FILLED.min * full && o < PARTLY_FILLED.max * full);
   }
 }

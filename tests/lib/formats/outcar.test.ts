@@ -89,6 +89,16 @@ describe('OUTCAR levels (hand-made)', () => {
     // Spin-polarised runs print occupations of 1 per state: 0.5 of 1 is partly filled, 1.0 is full.
     const spin = block('-1.0', [['      1     -2.0000      1.00000', '      2     -1.0000      0.50000']]);
     expect(parseOutcar(spin).levels?.fractionalOccupations).toBe(true);
+    // Methfessel-Paxton overshoot (2.03 at a state just below E_F, -0.02 above) on a metal: still partly filled
+    // (1.2 of 2); deep states at 2.00000 are full, not 99% of the overshoot.
+    const mp = block('0.0', [
+      ['      1     -3.0000      2.00000', '      2     -0.0500      2.03000', '      3      0.0200      1.20000'],
+    ]);
+    expect(parseOutcar(mp).levels?.fractionalOccupations).toBe(true);
+    const overshootOnly = block('0.0', [
+      ['      1     -3.0000      2.00000', '      2     -0.0800      2.05000', '      3      1.0000      0.00000'],
+    ]);
+    expect(parseOutcar(overshootOnly).levels?.fractionalOccupations).toBe(false);
   });
   test('no E-fermi line, no levels', () => {
     expect(parseOutcar(fixture('OUTCAR.steps')).levels).toBeUndefined();
