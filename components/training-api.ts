@@ -9,6 +9,15 @@ export async function apiError(res: Response): Promise<string> {
   }
 }
 
+/** The `error.code` of an API error response, if it has one. */
+export async function errorCode(res: Response): Promise<string | undefined> {
+  try {
+    return ((await res.json()) as { error?: { code?: string } }).error?.code;
+  } catch {
+    return undefined;
+  }
+}
+
 export interface JobState<R> {
   status: string;
   message: string;

@@ -246,7 +246,7 @@ export function createTrainingEngine(post: (reply: WorkerReply, transfer?: Trans
           const model = await restoreModel(state, { backbones: ctx.backbones, featureCache });
           current?.dispose();
           current = model;
-          post({ id: req.id, type: 'restored', info: { model: model.name, spec: model.spec, nTrain: model.trainIds.length, metrics: (state.metrics ?? {}) as Record<string, unknown> } });
+          post({ id: req.id, type: 'restored', info: { model: model.name, spec: model.spec, nTrain: model.trainIds.length, trainIds: [...model.trainIds], metrics: (state.metrics ?? {}) as Record<string, unknown> } });
           return;
         }
         case 'predict': {

@@ -70,6 +70,8 @@ export interface RestoredInfo {
   model: string;
   spec: ModelSpec;
   nTrain: number;
+  /** The site ids the model was trained on, as its zip records them. */
+  trainIds: string[];
   metrics: Record<string, unknown>;
 }
 

@@ -4,7 +4,7 @@ import { useRouter } from 'next/navigation';
 import { useCallback, useEffect, useState } from 'react';
 import { versionedModelName } from '@/lib/ml/model-version';
 import { deleteLocalModel, listLocalModels, saveLocalModel, type StoredModel } from './model-store';
-import { apiError } from './training-api';
+import { apiError, errorCode } from './training-api';
 import type { CurrentModel, ServerModel } from './training-config';
 import type { TrainingClient } from './training-client';
 import type { RestoredInfo, WorkerReply } from './training-protocol';
@@ -59,20 +59,27 @@ export function useModelLibrary(
       model.name,
       serverModels.map((m) => m.name),
     );
-    const form = new FormData();
-    form.append('model', new Blob([new Uint8Array(model.zip)], { type: 'application/zip' }), 'model.zip');
-    form.append(
-      'meta',
-      JSON.stringify({
-        name,
-        spec: model.spec,
-        metrics: model.metrics,
-        trainingSiteIds: model.trainIds,
-        backend: typeof model.metrics.backend === 'string' ? model.metrics.backend : backendName,
-        settings: { trainedIn: model.source === 'trained' ? trainedIn : model.source },
-      }),
-    );
-    const res = await fetch(`/api/datasets/${datasetId}/models`, { method: 'POST', body: form });
+    const post = (trainingSiteIds: string[]) => {
+      const form = new FormData();
+      form.append('model', new Blob([new Uint8Array(model.zip)], { type: 'application/zip' }), 'model.zip');
+      form.append(
+        'meta',
+        JSON.stringify({
+          name,
+          spec: model.spec,
+          metrics: model.metrics,
+          trainingSiteIds,
+          backend: typeof model.metrics.backend === 'string' ? model.metrics.backend : backendName,
+          settings: { trainedIn: model.source === 'trained' ? trainedIn : model.source },
+        }),
+      );
+      return fetch(`/api/datasets/${datasetId}/models`, { method: 'POST', body: form });
+    };
+    let res = await post(model.trainIds);
+    // A model saved in this browser before the dataset was re-extracted names sites that no longer exist: store it
+    // without training sites rather than not at all (its zip still predicts).
+    if (res.status === 422 && model.trainIds.length && (await errorCode(res.clone())) === 'unknown_sites')
+      res = await post([]);
     if (!res.ok) throw new Error(await apiError(res));
     const { model: saved } = (await res.json()) as { model: ServerModel };
     setCurrent({ ...model, name, serverId: saved.id });
@@ -105,7 +112,8 @@ export function useModelLibrary(
       spec: r.info.spec,
       zip,
       metrics: r.info.metrics,
-      trainIds: [],
+      // Site ids are this dataset's only for a model saved in this browser for it; a file may come from anywhere.
+      trainIds: source === 'browser' ? r.info.trainIds : [],
       serverId,
       source,
     });

@@ -243,4 +243,39 @@ test.describe('training in the browser', () => {
     expect(predictions).toHaveLength(unlabelled);
     await expect(page.getByRole('table', { name: 'Saved models' })).toContainText('(default: lowest held-out MAE)');
   });
+
+  test('should keep the training sites of a model saved in the browser, loaded again and saved to the server', async ({
+    page,
+    request,
+  }) => {
+    test.setTimeout(180_000);
+    const { datasetId } = await seedDataset(request);
+    const surfaceId = (await (await request.get(`/api/datasets/${datasetId}/surfaces`)).json()).surfaces[0].id;
+    const { sites } = await (await request.get(`/api/surfaces/${surfaceId}/sites`)).json();
+    const labelled = (sites as { eBindingEv: number | null }[]).filter((s) => s.eBindingEv !== null).length;
+    await page.goto(`/datasets/${datasetId}/train`);
+    await expect(page.getByRole('status')).toHaveText('ready', { timeout: 60_000 });
+    await page.getByLabel('Model type').selectOption('descriptor-gp');
+    await page.getByRole('button', { name: 'Train', exact: true }).click();
+    await expect(page.getByRole('table', { name: 'Comparison' })).toBeVisible({ timeout: 120_000 });
+    await page.getByRole('button', { name: 'Save in browser' }).click();
+    await expect(page.getByText(/^saved .* in this browser$/)).toBeVisible();
+
+    // A new page: the model comes back from the browser's store, not from memory.
+    await page.reload();
+    await expect(page.getByRole('status')).toHaveText('ready', { timeout: 60_000 });
+    const local = page.locator('div.items-end', { has: page.getByLabel('Saved in this browser (dates UTC)') });
+    await local.getByLabel('Saved in this browser (dates UTC)').selectOption({ index: 1 });
+    await local.getByRole('button', { name: 'Load' }).click();
+    await expect(page.getByText(`trained on ${labelled} sites`)).toBeVisible({ timeout: 60_000 });
+    await page.getByRole('button', { name: 'Save to server' }).click();
+    await expect(page.getByText('(browser, saved on the server)')).toBeVisible();
+    // Polled: the request context's idle keep-alive socket can be closed by the server at the moment it is reused.
+    await expect
+      .poll(async () => {
+        const { models } = await (await request.get(`/api/datasets/${datasetId}/models`)).json();
+        return (models as { trainingSiteCount: number }[]).map((m) => m.trainingSiteCount);
+      })
+      .toEqual([labelled]);
+  });
 });
