@@ -10,9 +10,10 @@
  * surface's labelled minima when it has any (training surfaces, or a new surface's few DFT labels); on a surface
  * without labels, a line of a_s against the host's acceptor level over the training surfaces (group 'host', at least
  * 3 surfaces with levels), else the mean offset of the training surfaces. Delta is a second ridge on the training
- * saddles whose two end minima are labelled (target: the saddle's excess over the mean of its ends). An end minimum
- * is its training label when it has one, else the model's own prediction for a sample of that symmetry group among
- * those predicted together (predict a whole surface at once), else the surface offset.
+ * saddles whose two end minima are labelled (target: the saddle's excess over the mean of its ends), on the features
+ * that vary between saddles of one surface, plus the kind columns. An end minimum is its training label when it has
+ * one, else the model's own prediction for a sample of that symmetry group among those predicted together (predict a
+ * whole surface at once), else the surface offset.
  *
  * With no groups this is the constant-excess baseline: every unlabelled minimum of a surface at one level, every
  * saddle at the mean training excess above its ends. Features a surface lacks (e.g. host levels missing from
@@ -191,6 +192,20 @@ export function fitSiteRelative(
   const varying = sc.cols.map((c) => {
     const v = saddleRows.map((r) => r[c] ?? NaN).filter(Number.isFinite);
     return v.length > 1 && sampleStd(v) > 1e-9;
+  });
+  // A column that never varies within a training surface (host levels, the dopant's valence, the mean X-X distance)
+  // describes surfaces, not saddles: with ~10 training surfaces it only tells them apart, and on a new surface it
+  // extrapolates (ZrS2-V, the one donor, got excesses 60-120 meV too high when WS2-Nb's first saddles joined). The
+  // kind columns stay: the phase (which hollows a bridge joins) sets the typical excess.
+  const saddlesBySurface = new Map<string, number[]>();
+  saddles.forEach((s, i) => saddlesBySurface.set(s.surfaceId, [...(saddlesBySurface.get(s.surfaceId) ?? []), i]));
+  sc.cols.forEach((c, j) => {
+    if (featureGroupOf(c) === 'kind') return;
+    const withinSurface = [...saddlesBySurface.values()].some((idx) => {
+      const v = idx.map((i) => saddleRows[i][c] ?? NaN).filter(Number.isFinite);
+      return v.length > 1 && sampleStd(v) > 1e-9;
+    });
+    if (!withinSurface) varying[j] = false;
   });
   const saddleCols = sc.cols.filter((_, j) => varying[j]);
   const saddleFill = sc.fill.filter((_, j) => varying[j]);
