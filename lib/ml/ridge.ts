@@ -1,7 +1,8 @@
 /**
  * Ridge regression in closed form with standardised inputs, an unpenalised intercept and the regularisation chosen by
  * exact leave-one-out error (PRESS via the hat-matrix diagonal) on a log grid. One eigendecomposition per fit, of the
- * smaller Gram matrix (n x n when p > n, p x p otherwise), serves every lambda on the grid.
+ * smaller Gram matrix (n x n when p > n, p x p otherwise), serves every lambda on the grid. With `groups` (rows that
+ * belong together, e.g. the sites of one surface) it is chosen by leaving one group out instead, refitting per fold.
  */
 import {
   applyStandardiser,
