@@ -4,7 +4,7 @@ import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import * as THREE from 'three';
 import type { ColormapName } from '@/lib/epdi/settings';
 import { finiteRange } from '@/lib/view/colour-scale';
-import { cssHex, elementVisual, speciesColours, speciesRole } from '@/lib/view/elements-visual';
+import { speciesColours } from '@/lib/view/elements-visual';
 import { formatFixed } from '@/lib/view/format';
 import { POTENTIAL_SYMBOL } from '@/lib/view/units';
 import { repeatOffsets } from '@/lib/view/structure-geometry';
@@ -23,7 +23,8 @@ import { fitView } from './viewer3d/camera';
 import { drawIsosurface, drawSlice, type SliceData } from './viewer3d/field-meshes';
 import { applyVisibility, createThree, type Three, type Visibility } from './viewer3d/scene';
 import { BARRIER_COLORMAP, drawSelection, drawSitesAndHops, ENERGY_COLORMAP } from './viewer3d/site-meshes';
-import { DOPANT_RING, drawStructure } from './viewer3d/structure-meshes';
+import { Legend } from './viewer3d/Legend';
+import { drawStructure } from './viewer3d/structure-meshes';
 
 // The scene is built by ./viewer3d/ (no React state there); SliceData and SiteSummary are re-exported for the views.
 export type { SliceData } from './viewer3d/field-meshes';
@@ -306,37 +307,7 @@ export function Viewer3D(props: Props) {
             <SiteSummary site={hover.site} />
           </div>
         )}
-        <div
-          className="pointer-events-none absolute left-2 top-2 space-y-0.5 rounded bg-white/90 px-2 py-1 text-xs shadow-sm"
-          role="group"
-          aria-label="Legend"
-        >
-          {speciesList.map((s) => (
-            <div key={s} className="flex items-center gap-1.5">
-              <span
-                className="inline-block h-3 w-3 rounded-full border border-slate-400"
-                style={{ background: cssHex(colours.get(s) ?? elementVisual(s).colour) }}
-              />
-              <span className="font-medium">{s}</span>
-              <span className="text-slate-500">{speciesRole(s, dopantSpecies)}</span>
-              {dopantSpecies.includes(s) && (
-                <span
-                  className="inline-block h-3 w-3 rounded-full border-2"
-                  style={{ borderColor: cssHex(DOPANT_RING) }}
-                  title="dopant marker (drawn over the slice)"
-                />
-              )}
-            </div>
-          ))}
-          <div className="flex items-center gap-1.5 text-slate-600">
-            <span className="inline-block h-2.5 w-2.5 rounded-full bg-gradient-to-r from-indigo-800 to-amber-300" />
-            site (colour: E_b)
-          </div>
-          <div className="flex items-center gap-1.5 text-slate-600">
-            <span className="inline-block h-1 w-3 bg-gradient-to-r from-black to-yellow-200" />
-            hop (colour: barrier)
-          </div>
-        </div>
+        <Legend speciesList={speciesList} colours={colours} dopantSpecies={dopantSpecies} />
       </div>
       <div className="flex flex-wrap gap-6">
         {energyRange ? (
