@@ -177,26 +177,38 @@ class Surface:
         calc = None
         for site in reps:
             path = os.path.join(self.progress, f"site-{site.name}.json")
-            rec = read_json(path, {"points": [], "done": False})
-            if rec["done"]:
+            if read_json(path, {"done": False})["done"]:
                 continue
-            r_x = min(in_plane_distance(self.slab, site.xy, self.slab.positions[i, :2]) for i in self.top)
-            guess = adsorb.height_guess(r_x, self.spec.chalcogen)
-            while (h := adsorb.next_height(rec["points"], guess)) is not None:
-                if calc is None:
-                    calc = make_calc(self.settings, os.path.join(self.work, "li.txt"), point_group=False)
-                    slab_li.calc = calc
-                energy, wall = adsorb.li_energy(slab_li, site.xy, self.z_top, h)
-                rec["points"].append([h, energy, round(wall, 1)])
-                write_json(path, rec)
-                log(f"{self.name} {site.name}: h = {h:.2f} A, E = {energy:.4f} eV, {wall:.0f} s")
-            h_fit, e_fit, method = adsorb.fit_minimum(rec["points"])
-            rec.update(done=True, height_A=h_fit, E_total_eV=e_fit, method=method,
-                       kind=site.kind, xy=[float(site.xy[0]), float(site.xy[1])],
-                       hop=site.hop, members=site.members)
+            lock = os.path.join(self._locks, f"{self.name}.site-{site.name}.lock")
+            if not acquire_lock(lock):
+                log(f"{self.name} {site.name}: another generator process is computing it; skipped")
+                continue
+            try:
+                calc = self._site_calc(site, path, host, slab_li, calc)
+            finally:
+                os.remove(lock)
+
+    def _site_calc(self, site, path: str, host: dict, slab_li: Atoms, calc):
+        """One site's height scan (resumed from its checkpoint); returns the Li calculator for reuse."""
+        rec = read_json(path, {"points": [], "done": False})
+        r_x = min(in_plane_distance(self.slab, site.xy, self.slab.positions[i, :2]) for i in self.top)
+        guess = adsorb.height_guess(r_x, self.spec.chalcogen)
+        while (h := adsorb.next_height(rec["points"], guess)) is not None:
+            if calc is None:
+                calc = make_calc(self.settings, os.path.join(self.work, f"li-{os.getpid()}.txt"), point_group=False)
+                slab_li.calc = calc
+            energy, wall = adsorb.li_energy(slab_li, site.xy, self.z_top, h)
+            rec["points"].append([h, energy, round(wall, 1)])
             write_json(path, rec)
-            log(f"{self.name} {site.name}: h* = {h_fit:.3f} A, E_b = {e_fit - host['E_slab_eV'] - self.ref['E_bcc_per_atom_eV']:.3f} eV")
-            self.write_outputs(host)
+            log(f"{self.name} {site.name}: h = {h:.2f} A, E = {energy:.4f} eV, {wall:.0f} s")
+        h_fit, e_fit, method = adsorb.fit_minimum(rec["points"])
+        rec.update(done=True, height_A=h_fit, E_total_eV=e_fit, method=method,
+                   kind=site.kind, xy=[float(site.xy[0]), float(site.xy[1])],
+                   hop=site.hop, members=site.members)
+        write_json(path, rec)
+        log(f"{self.name} {site.name}: h* = {h_fit:.3f} A, E_b = {e_fit - host['E_slab_eV'] - self.ref['E_bcc_per_atom_eV']:.3f} eV")
+        self.write_outputs(host)
+        return calc
 
     def write_outputs(self, host: dict) -> None:
         """labels.csv (one row per finished representative) and meta.json from the checkpoints."""
@@ -240,22 +252,31 @@ class Surface:
             "z_top_A": self.z_top, "n_labels": len(rows), "wall_s": round(wall, 1),
         })
 
+    @property
+    def _locks(self) -> str:
+        return os.path.join(os.path.dirname(self.work), "locks")
+
     def run(self) -> None:
-        """Host, then sites, writing outputs as they finish; skipped while another generator holds it."""
-        lock = os.path.join(os.path.dirname(self.work), "locks", f"{self.name}.lock")
-        if not acquire_lock(lock):
-            log(f"{self.name}: another generator process is working on it (lock {lock}); skipped")
-            return
+        """Host, then sites, writing outputs as they finish. The surface lock covers the host SCF only (a second
+        process waits for it); each site has its own lock, so two processes can share one surface's sites."""
+        lock = os.path.join(self._locks, f"{self.name}.lock")
+        waited = False
+        while not acquire_lock(lock):
+            if not waited:
+                log(f"{self.name}: another generator process holds its host step (lock {lock}); waiting")
+                waited = True
+            time.sleep(LOCK_POLL_S)
         try:
             os.makedirs(self.progress, exist_ok=True)
             self._check_settings()
             host = self.host_calc()
             self.write_outputs(host)
-            self.site_calcs(host)
         finally:
             os.remove(lock)
+        self.site_calcs(host)
 
 
+LOCK_POLL_S = 30
 LEVEL_KEYS = ("E_fermi_eV", "highest_occupied_eV", "lowest_unoccupied_eV")
 LEVELS_REFERENCE = ("host Kohn-Sham levels on GPAW's absolute scale, the scale of LOCPOT.gz (vacuum ~ 0): "
                     "E_F, the highest eigenvalue below it and the lowest above it over the k-points")

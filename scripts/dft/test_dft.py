@@ -287,5 +287,33 @@ class Status(unittest.TestCase):
         self.assertEqual(rows, ["| MoS2 | H-01 -> bridge-08 -> T_M-02 | done | -12 / -30 / -5 | 0.200 -> 0.182 | 15 | 0.67 |"])
 
 
+class SharedSurface(unittest.TestCase):
+    """Two generator processes share one surface: a site locked by a live generator is left to it."""
+
+    def test_a_site_held_by_another_generator_is_skipped_and_the_rest_computed(self):
+        import os
+        import subprocess
+        import sys
+        from . import run
+        with tempfile.TemporaryDirectory() as root:
+            surface = run.Surface("MoS2", os.path.join(root, "out"), os.path.join(root, "work"), {}, {}, None)
+            os.makedirs(surface.progress)
+            names = [s.name for s in surface.sites()[1]]
+            # another generator: its command line names scripts.dft.run, as a real one does
+            other = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(60)", "scripts.dft.run"])
+            try:
+                os.makedirs(surface._locks)
+                with open(os.path.join(surface._locks, f"MoS2.site-{names[0]}.lock"), "w") as fh:
+                    fh.write(str(other.pid))
+                computed = []
+                surface._site_calc = lambda site, path, host, slab_li, calc: computed.append(site.name)
+                surface.site_calcs({})
+            finally:
+                other.kill()
+                other.wait()
+            self.assertEqual(computed, names[1:])
+            self.assertEqual(sorted(os.listdir(surface._locks)), [f"MoS2.site-{names[0]}.lock"])
+
+
 if __name__ == "__main__":
     unittest.main()
