@@ -126,16 +126,36 @@ export async function refreshDefaultModel(
   });
   if (labelled < 3) return null;
   const started = new Date();
-  const result = await trainAndStore(
-    datasetId,
-    { spec: spec as never, seed: 1, protocol: SELECTION, name: `${modelName(spec)} ${DEFAULT_SUFFIX}` },
-    report,
-    { replacing: true },
-  );
+  let result: TrainServerResult;
+  for (let attempt = 1; ; attempt++) {
+    const stamp = await sitesStamp(datasetId);
+    try {
+      result = await trainAndStore(
+        datasetId,
+        { spec: spec as never, seed: 1, protocol: SELECTION, name: `${modelName(spec)} ${DEFAULT_SUFFIX}` },
+        report,
+        { replacing: true },
+      );
+      break;
+    } catch (e) {
+      // Another extraction of this dataset replaced sites while this fit ran (two upload jobs at once): the fit's
+      // training sites are gone, so it fails; fit again on the current sites rather than report a failed refit.
+      if (attempt >= MAX_REFRESH_ATTEMPTS || (await sitesStamp(datasetId)) === stamp) throw e;
+      report(0, 'the dataset changed during the refit; refitting on its current sites');
+    }
+  }
   await db.model.deleteMany({
     where: { datasetId, name: { endsWith: DEFAULT_SUFFIX }, id: { not: result.modelId }, createdAt: { lte: started } },
   });
   return result;
+}
+
+const MAX_REFRESH_ATTEMPTS = 3;
+
+/** Changes whenever sites of the dataset are replaced or removed: their count and newest id (cuids increase). */
+async function sitesStamp(datasetId: string): Promise<string> {
+  const a = await db.site.aggregate({ where: { surface: { datasetId } }, _count: { _all: true }, _max: { id: true } });
+  return `${a._count._all}:${a._max.id ?? ''}`;
 }
 
 interface Choice {

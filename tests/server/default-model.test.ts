@@ -3,7 +3,7 @@
  * of their two end minima: an anchored model must win with zero held-out error, and the stored predictions of the
  * unlabelled bridges must be (E_A + E_B) / 2 + 0.15, worked out here from the labels alone.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { findSites } from '@/lib/surface';
 import { syntheticBindingEnergy, syntheticPotentialModel } from '../fixtures/synthetic';
 import { datasetWithSurfaces, setupTempDatabase } from './helpers';
@@ -12,7 +12,24 @@ import { smallSurfaceFiles } from './surface-files';
 const temp = setupTempDatabase();
 afterAll(() => temp.cleanup());
 
-const { trainDefaultModel } = await import('@/lib/server/default-model');
+/** Runs once before the next trainAndStore call (a refit racing another extraction), then the real fit proceeds. */
+const race = vi.hoisted(() => ({ before: null as null | (() => Promise<void>) }));
+vi.mock('@/lib/server/train-server', async (original) => {
+  const real = await original<typeof import('@/lib/server/train-server')>();
+  return {
+    ...real,
+    trainAndStore: async (...args: Parameters<typeof real.trainAndStore>) => {
+      const before = race.before;
+      race.before = null;
+      if (before) await before();
+      return real.trainAndStore(...args);
+    },
+  };
+});
+
+const { trainDefaultModel, refreshDefaultModel } = await import('@/lib/server/default-model');
+const { extractStoredSurface } = await import('@/lib/server/extraction');
+const { HttpError } = await import('@/lib/server/http');
 const { db } = await import('@/lib/server/db');
 
 const E_SLAB_EV = -188.0;
@@ -83,5 +100,34 @@ describe('default model of a dataset', () => {
     expect(models.map((m) => m.id)).toEqual([second!.modelId]);
     // Same name, not "v2": later refreshes find it by its suffix.
     expect(models[0].name).toMatch(/\(default: lowest held-out MAE\)$/);
+  }, 120_000);
+
+  it('a refit whose sites were replaced by another extraction meanwhile fits again on the current sites', async () => {
+    const surface = await db.surface.findFirstOrThrow({ where: { datasetId }, select: { id: true } });
+    const before = new Set((await db.site.findMany({ where: { surfaceId: surface.id }, select: { id: true } })).map((s) => s.id));
+    // The other job re-extracts the surface (new site ids), and the fit that read the old sites fails on storing,
+    // as createModel does: its training sites are no longer sites of the dataset.
+    race.before = async () => {
+      await extractStoredSurface(surface.id);
+      throw new HttpError(422, 'unknown_sites', '52 training site ids are not sites of this dataset');
+    };
+    const messages: string[] = [];
+    const result = await refreshDefaultModel(datasetId, (_, m) => messages.push(m));
+    expect(result).not.toBeNull();
+    expect(messages).toContain('the dataset changed during the refit; refitting on its current sites');
+    const sites = await db.site.findMany({ where: { surfaceId: surface.id }, select: { id: true } });
+    expect(sites.some((s) => before.has(s.id))).toBe(false);
+    const predicted = await db.prediction.findMany({ where: { modelId: result!.modelId }, select: { siteId: true } });
+    const current = new Set(sites.map((s) => s.id));
+    expect(predicted.length).toBeGreaterThan(0);
+    expect(predicted.every((p) => current.has(p.siteId))).toBe(true);
+    expect((await db.model.findMany({ where: { datasetId } })).map((m) => m.id)).toEqual([result!.modelId]);
+  }, 120_000);
+
+  it('a refit that fails with the sites unchanged reports its error (no retry)', async () => {
+    race.before = async () => {
+      throw new Error('fit failed');
+    };
+    await expect(refreshDefaultModel(datasetId)).rejects.toThrow('fit failed');
   }, 120_000);
 });
