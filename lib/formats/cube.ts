@@ -25,7 +25,7 @@ import { FormatError } from './errors';
 import { DEFAULT_MAX_POINTS } from './volumetric';
 import { GrowableFloat32 } from './grow-buffer';
 import { FloatScanner, parseFortranNumber, parseIntToken } from './numbers';
-import { toText, tokens } from './text';
+import { joinLineChunks, toText, tokens } from './text';
 import { gunzipCapped, isGzip, sniffGzipStream, DEFAULT_MAX_DECOMPRESSED_BYTES } from './gzip';
 
 /** CODATA 2018 Bohr radius in Angstrom. */
@@ -336,8 +336,6 @@ export function* writeCubeChunks(
   const q = opts.quantity ?? 'potential';
   const linesPerChunk = opts.linesPerChunk ?? 20000;
   const factor = q === 'potential' ? 1 / HARTREE_TO_EV : q === 'density' ? BOHR_TO_ANGSTROM ** 3 : 1;
-  const [n1, n2, n3] = grid.dims;
-  const e = (x: number): string => (x < 0 ? '' : ' ') + x.toExponential(8).replace(/e([+-])(\d)$/, 'e$10$2');
   const b = (x: number): string => (x / BOHR_TO_ANGSTROM).toFixed(6).padStart(12);
   const head: string[] = [];
   head.push((opts.comment ?? structure.comment ?? 'EPDI Lab').replace(/[\r\n]+/g, ' '));
@@ -352,25 +350,26 @@ export function* writeCubeChunks(
     head.push(`${String(z).padStart(5)}${z.toFixed(6).padStart(12)}${b(pos[0])}${b(pos[1])}${b(pos[2])}`);
   });
   yield `${head.join('\n')}\n`;
+  yield* joinLineChunks(cubeValueLines(grid, factor), linesPerChunk);
+}
+
+/** The values 6 per line, z fastest (the cube order), a line break after every z row. */
+function* cubeValueLines(grid: Grid3D, factor: number): Generator<string> {
+  const e = (x: number): string => (x < 0 ? '' : ' ') + x.toExponential(8).replace(/e([+-])(\d)$/, 'e$10$2');
+  const [n1, n2, n3] = grid.dims;
   const d = grid.data;
-  let buf: string[] = [];
   for (let i = 0; i < n1; i++) {
     for (let j = 0; j < n2; j++) {
       let line = '';
       for (let k = 0; k < n3; k++) {
         line += ` ${e(d[i + n1 * (j + n2 * k)] * factor)}`;
         if ((k + 1) % 6 === 0 || k === n3 - 1) {
-          buf.push(line);
+          yield line;
           line = '';
-          if (buf.length >= linesPerChunk) {
-            yield `${buf.join('\n')}\n`;
-            buf = [];
-          }
         }
       }
     }
   }
-  if (buf.length) yield `${buf.join('\n')}\n`;
 }
 
 /** Whole cube file as one string (small grids: tests, exports). */

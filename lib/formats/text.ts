@@ -1,6 +1,7 @@
 /**
- * Byte/text helpers shared by the readers: decoding, splitting into lines, and a line chunker for streaming scans of
- * large text files (OUTCAR, vasprun.xml) that never holds more than one chunk plus one partial line.
+ * Byte/text helpers shared by the readers and writers: decoding, splitting into lines, a line chunker for streaming
+ * scans of large text files (OUTCAR, vasprun.xml) that never holds more than one chunk plus one partial line, and its
+ * opposite for writers (`joinLineChunks`).
  */
 import { FormatError } from './errors';
 import { gunzipCapped, isGzip, DEFAULT_MAX_DECOMPRESSED_BYTES } from './gzip';
@@ -23,6 +24,19 @@ export function latin1(buf: Uint8Array, s: number, e: number): string {
     out += String.fromCharCode(...buf.subarray(p, Math.min(e, p + 4096)));
   }
   return out;
+}
+
+/** Lines in, strings of about `linesPerChunk` LF-terminated lines out (a large grid file never becomes one string). */
+export function* joinLineChunks(lines: Iterable<string>, linesPerChunk: number): Generator<string> {
+  let buf: string[] = [];
+  for (const line of lines) {
+    buf.push(line);
+    if (buf.length >= linesPerChunk) {
+      yield `${buf.join('\n')}\n`;
+      buf = [];
+    }
+  }
+  if (buf.length) yield `${buf.join('\n')}\n`;
 }
 
 /** Split on LF, dropping a CR before it (CRLF files). */

@@ -4,6 +4,7 @@
  */
 import type { Structure } from '../structure/structure';
 import { writePoscar } from './poscar';
+import { joinLineChunks } from './text';
 
 /**
  * One value in VASP's E format, 18 characters: " 0.76010173913E+01", " -.76010173913E+01" (11 significant digits by
@@ -53,20 +54,18 @@ export function* writeVolumetricChunks(
     const data = grids[g];
     if (data.length !== n) throw new RangeError(`grid ${g} has ${data.length} values, dims need ${n}`);
     yield `\n${dimsLine}`;
-    let buf: string[] = [];
-    let line = '';
-    for (let i = 0; i < n; i++) {
-      line += formatVaspNumber(data[i], digits);
-      if ((i + 1) % perLine === 0 || i === n - 1) {
-        buf.push(line);
-        line = '';
-        if (buf.length >= linesPerChunk) {
-          yield `${buf.join('\n')}\n`;
-          buf = [];
-        }
-      }
+    yield* joinLineChunks(valueLines(data, n, perLine, digits), linesPerChunk);
+  }
+}
+
+function* valueLines(data: ArrayLike<number>, n: number, perLine: number, digits: number): Generator<string> {
+  let line = '';
+  for (let i = 0; i < n; i++) {
+    line += formatVaspNumber(data[i], digits);
+    if ((i + 1) % perLine === 0 || i === n - 1) {
+      yield line;
+      line = '';
     }
-    if (buf.length) yield `${buf.join('\n')}\n`;
   }
 }
 

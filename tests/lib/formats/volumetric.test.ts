@@ -9,6 +9,7 @@ import {
   parseVolumetric,
   parseVolumetricStream,
   writeVolumetric,
+  writeVolumetricChunks,
 } from '@/lib/formats';
 import type { Structure } from '@/lib/structure/structure';
 import { fixture, hasShared, shared, thrown } from './helpers';
@@ -238,6 +239,18 @@ describe('volumetric write -> read round trip (fast-check)', () => {
       }),
       { numRuns: 150 },
     );
+  });
+
+  test('the chunked writer splits only at line ends, at most linesPerChunk value lines a chunk, per grid', () => {
+    const dims: [number, number, number] = [3, 4, 2]; // 24 values: 5 lines of 5, the last with 4
+    const grids = [Float32Array.from({ length: 24 }, (_, i) => i - 7.5), Float32Array.from({ length: 24 }, (_, i) => i / 3)];
+    const parts = [...writeVolumetricChunks(structure, dims, grids, { linesPerChunk: 2 })];
+    expect(parts.join('')).toBe(writeVolumetric(structure, dims, grids));
+    const valueChunks = parts.filter((p) => p.startsWith(' 0.') || p.startsWith(' -.'));
+    // per grid: 5 value lines in chunks of 2, 2 and 1
+    expect(valueChunks.map((c) => c.split('\n').length - 1)).toEqual([2, 2, 1, 2, 2, 1]);
+    for (const c of valueChunks) for (const line of c.split('\n').slice(0, -1)) expect(line.length % 18).toBe(0);
+    expect(parseVolumetric(parts.join('')).spin!.data).toEqual(grids[1]);
   });
 
   test('every number form, mixed per value, reads as the float32 of the value', () => {
