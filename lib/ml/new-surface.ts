@@ -19,6 +19,7 @@ import { trainingRangeEv } from './image';
 import { fitModel, modelName, type MlContext, type ModelSpec } from './models';
 import { meanDftBarrier, scoreSurfaceBarriers, type DirectedBarrier, type EvalSurface, type SurfaceBarrierScore } from './new-surface-score';
 import { deriveSeed } from './rng';
+import { LEVEL_FEATURE } from './site-relative-model';
 import { isLabelled, type LabelledSample, type Prediction, type Sample } from './types';
 import { pairedAgainst, summariseModel, type ModelSummary, type PredictionRow } from './new-surface-summary';
 
@@ -217,7 +218,7 @@ export async function evaluateNewSurface(
       }
     }
     for (const s of surfaces)
-      if (!Object.keys(samples.find((x) => x.surfaceId === s.id)?.siteFeatures ?? {}).some((k) => k.startsWith('host:')))
+      if (samples.find((x) => x.surfaceId === s.id)?.siteFeatures?.[LEVEL_FEATURE] === undefined)
         notes.add(`${s.id}: no host levels in meta.json; host features take the training mean and the level line skips it`);
     report.runs.push(finishRun(shots, splits.length, results));
   }

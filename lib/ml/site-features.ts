@@ -6,7 +6,10 @@
  * - kind: site-kind indicators; for a saddle, how many of its two end hollows are of each kind (T_M-H on 2H,
  *   T_M-H_X on 1T).
  * - host: the host's acceptor and Fermi levels against the vacuum (./host-levels.ts); absent when meta.json lacks
- *   them (models fill the training mean and say so).
+ *   them (models fill the training mean and say so). And the electrons the dopants add to the cell (sum of the
+ *   valence differences to the host metal: -1 for V in MoS2, +1 for V in ZrS2, 0 pristine or isovalent), from the
+ *   structure: the level says where Li's electron goes, this what is already there (a hole to fill, an electron to
+ *   pair with).
  * - potential: MEP differences along the hop: for a saddle MEP(bridge) - mean MEP(ends) (the discrete curvature of
  *   the potential along the path) and |MEP(A) - MEP(B)|; for a minimum MEP - mean MEP of its adjacent bridges and
  *   MEP - mean MEP of the surface's hollows.
@@ -49,6 +52,9 @@ const EPDI_INDEX = EPDI_SHAPE.map((n) => IMAGE_DESCRIPTOR_NAMES.indexOf(n));
 
 const NEAR_X_RADIUS_A = 3.5;
 
+/** Electrons the dopants add to the cell (a surface-level count; ./site-relative-model.ts level line). */
+export const DOPANT_ELECTRONS_FEATURE = 'host:dopant_electrons';
+
 const mean = (v: readonly number[]): number => (v.length ? v.reduce((a, b) => a + b, 0) / v.length : 0);
 
 /** The groups of a feature name (`host:acceptor_level_eV` -> 'host'). */
@@ -86,6 +92,10 @@ export function siteFeatures(
   const xy = layers.unwrapped.map((p) => project2(frame, p));
   const topX = layers.topX.indices;
   const hostGroup = METAL_GROUP[layers.hostMetal];
+  const dopantElectrons =
+    hostGroup === undefined
+      ? NaN
+      : layers.dopantIndices.reduce((a, i) => a + (METAL_GROUP[structure.species[i]] ?? NaN) - hostGroup, 0);
   // Mean nearest-neighbour X-X distance of the top layer.
   const xx = mean(
     topX.map((i) =>
@@ -109,6 +119,7 @@ export function siteFeatures(
     }
     // host
     for (const [k, v] of Object.entries(hostLevels)) if (Number.isFinite(v)) f[`host:${k}`] = v;
+    if (Number.isFinite(dopantElectrons)) f[DOPANT_ELECTRONS_FEATURE] = dopantElectrons;
     // potential
     if (site.hollows) {
       const [a, b] = site.hollows;

@@ -9,7 +9,8 @@
  * minima unlabelled teaches the same differences). a_s, the surface offset, is the mean of E_b - w . x over the
  * surface's labelled minima when it has any (training surfaces, or a new surface's few DFT labels); on a surface
  * without labels, a line of a_s against the host's acceptor level over the training surfaces (group 'host', at least
- * 3 surfaces with levels), else the mean offset of the training surfaces. Delta is a second ridge on the training
+ * 3 surfaces with levels; from 5 on, plus the electrons the dopants add to the cell: ./level-line.ts), else the mean
+ * offset of the training surfaces. Delta is a second ridge on the training
  * saddles whose two end minima are labelled (target: the saddle's excess over the mean of its ends), on the features
  * that vary between saddles of one surface, plus the kind columns. An end minimum is its training label when it has
  * one, else the model's own prediction for a sample of that symmetry group among those predicted together (predict a
@@ -21,13 +22,13 @@
  */
 import { MlError } from './errors';
 import { matrix, type Matrix } from './linalg';
-import { predictiveSigma, studentTWidening } from './metrics';
+import { fitLevelLine, MIN_LEVEL_SURFACES, predictLevelLine, type LevelLine, type LevelPoint } from './level-line';
+import { predictiveSigma } from './metrics';
 import { fitRidgeEnsemble, predictRidgeEnsemble, type RidgeEnsemble } from './ridge-ensemble';
-import { epdiShapeFeatures, featureGroupOf, type FeatureGroup } from './site-features';
+import { DOPANT_ELECTRONS_FEATURE, epdiShapeFeatures, featureGroupOf, type FeatureGroup } from './site-features';
 import type { LabelledSample, Prediction, Sample } from './types';
 
 export const LEVEL_FEATURE = 'host:acceptor_level_eV';
-const MIN_LEVEL_SURFACES = 3;
 const MIN_RIDGE_ROWS = 3;
 
 export interface SiteRelativeParams {
@@ -44,7 +45,7 @@ export interface SiteRelativeParams {
   offsets: Record<string, { offsetEv: number; n: number }>;
   /** Within-surface residual std of minima about a_s + w . x (eV). */
   minimaResidualStd: number;
-  level: { intercept: number; slope: number; residualStd: number; n: number; xMean: number; sxx: number } | null;
+  level: LevelLine | null;
   overall: { meanEv: number; sigmaEv: number };
   /** Training labels by symmetry group. */
   labels: Record<string, number>;
@@ -157,29 +158,20 @@ export function fitSiteRelative(
     sigmaEv: predictiveSigma(sampleStd(offsetValues), offsetValues.length) || sampleStd(offsetValues),
   };
 
-  // Level line of the offsets against the acceptor level.
+  // Level line of the offsets against the acceptor level (and the dopants' electron count), ./level-line.ts.
   let level: SiteRelativeParams['level'] = null;
   if (groups.includes('host')) {
-    const levelOf = new Map<string, number>();
+    const points = new Map<string, LevelPoint>();
     const missing = new Set<string>();
     for (const s of minima) {
       const v = s.siteFeatures?.[LEVEL_FEATURE];
-      if (v !== undefined && Number.isFinite(v)) levelOf.set(s.surfaceId, v);
+      if (v !== undefined && Number.isFinite(v))
+        points.set(s.surfaceId, { level: v, electrons: s.siteFeatures?.[DOPANT_ELECTRONS_FEATURE], offset: offsets[s.surfaceId].offsetEv });
       else missing.add(s.surfaceId);
     }
-    for (const m of missing) if (!levelOf.has(m)) notes.push(`${m}: no host levels (meta.json); not in the level line`);
-    const pts = [...levelOf].map(([surface, x]) => [x, offsets[surface].offsetEv] as const);
-    if (pts.length >= MIN_LEVEL_SURFACES) {
-      const xMean = mean(pts.map((p) => p[0]));
-      const yMean = mean(pts.map((p) => p[1]));
-      const sxx = pts.reduce((a, [x]) => a + (x - xMean) ** 2, 0);
-      if (sxx > 1e-12) {
-        const slope = pts.reduce((a, [x, y]) => a + (x - xMean) * (y - yMean), 0) / sxx;
-        const intercept = yMean - slope * xMean;
-        const rss = pts.reduce((a, [x, y]) => a + (y - intercept - slope * x) ** 2, 0);
-        level = { intercept, slope, residualStd: Math.sqrt(rss / Math.max(pts.length - 2, 1)), n: pts.length, xMean, sxx };
-      }
-    } else notes.push(`host levels on ${pts.length} training surfaces (< ${MIN_LEVEL_SURFACES}): no level line`);
+    for (const m of missing) if (!points.has(m)) notes.push(`${m}: no host levels (meta.json); not in the level line`);
+    level = fitLevelLine([...points.values()]);
+    if (points.size < MIN_LEVEL_SURFACES) notes.push(`host levels on ${points.size} training surfaces (< ${MIN_LEVEL_SURFACES}): no level line`);
   }
 
   // Saddle excess over the mean of the two labelled end minima.
@@ -245,11 +237,7 @@ function offsetOf(p: SiteRelativeParams, s: Sample): { offsetEv: number; sigmaEv
   const own = p.offsets[s.surfaceId];
   if (own) return { offsetEv: own.offsetEv, sigmaEv: p.minimaResidualStd / Math.sqrt(own.n) };
   const x = s.siteFeatures?.[LEVEL_FEATURE];
-  if (p.level && x !== undefined && Number.isFinite(x)) {
-    const q = p.level;
-    const sigma = q.residualStd * Math.sqrt(1 + 1 / q.n + (x - q.xMean) ** 2 / q.sxx) * (q.n > 2 ? studentTWidening(q.n - 2) : 1);
-    return { offsetEv: q.intercept + q.slope * x, sigmaEv: sigma };
-  }
+  if (p.level && x !== undefined && Number.isFinite(x)) return predictLevelLine(p.level, x, s.siteFeatures?.[DOPANT_ELECTRONS_FEATURE]);
   return { offsetEv: p.overall.meanEv, sigmaEv: p.overall.sigmaEv };
 }
 

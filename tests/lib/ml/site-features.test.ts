@@ -57,6 +57,17 @@ describe('site features', () => {
     for (const f of pristine.feats) {
       expect(f['geometry:inv_dopant_distance_per_A']).toBe(0);
       expect(f['geometry:dopant_valence_diff']).toBe(0);
+      expect(f['host:dopant_electrons']).toBe(0);
+    }
+  });
+
+  it('counts the electrons the dopants add to the cell on every site (group of dopant - group of host metal)', () => {
+    // V (group 5) for Mo (6): an acceptor, -1; V for Zr (4): a donor, +1; Ti (4) for Zr: isovalent, 0.
+    for (const f of feats) expect(f['host:dopant_electrons']).toBe(-1);
+    const cases: [string, string, number][] = [['Zr', 'V', 1], ['Zr', 'Ti', 0], ['Hf', 'Nb', 1]];
+    for (const [metal, species, electrons] of cases) {
+      const slab = featuresOf(buildMX2Slab({ phase: '1T', metal, dopant: { species } }));
+      for (const f of slab.feats) expect(f['host:dopant_electrons']).toBe(electrons);
     }
   });
 });
