@@ -5,11 +5,14 @@
  * the potential image has to explain only Delta. Minima are predicted by their own symmetry group's label when it
  * is in training, else by their surface's mean minimum; on a surface without labelled minima, by a line of the
  * surfaces' mean minimum against the host's acceptor level when the training surfaces give one (Li's electron goes
- * to that level: doping moves it, and E_b with it, by eV), else by the mean of all training minima.
+ * to that level: doping moves it, and E_b with it, by eV; plus the dopants' electrons, ./level-line.ts), else by the
+ * mean of all training minima.
  *
  * Labels are looked up by symmetry group (`Sample.siteGroup`), so a bridge whose end hollow is not the labelled
  * representative of its group still finds its label. Only training labels are used, never a test sample's.
  */
+import { fitLevelLine, predictLevelLine, type LevelLine, type LevelPoint } from './level-line';
+import { DOPANT_ELECTRONS_FEATURE } from './site-features';
 import type { LabelledSample, Sample } from './types';
 
 export interface AnchorTable {
@@ -20,10 +23,10 @@ export interface AnchorTable {
   /** Mean E_b (eV) of all training minima (of all training samples when there is no minimum). */
   overall: number;
   /**
-   * Surface mean minimum against the host's acceptor level (eV against the vacuum, ./host-levels.ts), a line
-   * through the training surfaces; present when at least LEVEL_LINE_MIN_SURFACES of them have both.
+   * Surface mean minimum against the host's acceptor level (eV against the vacuum, ./host-levels.ts) and the dopants'
+   * electrons, through the training surfaces (./level-line.ts); present when at least 3 of them have levels.
    */
-  levelLine?: { intercept: number; slope: number; residualStd: number };
+  levelLine?: LevelLine;
   /** Spread (std) of the surfaces' mean minima: the uncertainty of the 'overall' anchor (eV). */
   surfaceSpread: number;
 }
@@ -31,7 +34,6 @@ export interface AnchorTable {
 export type AnchorSource = 'endpoints' | 'group' | 'surface' | 'acceptor-level' | 'overall';
 
 export const LEVEL_DESCRIPTOR = 'acceptor_level_eV';
-const LEVEL_LINE_MIN_SURFACES = 3;
 
 function meansByKey(
   samples: readonly LabelledSample[],
@@ -55,7 +57,7 @@ export function buildAnchorTable(train: readonly LabelledSample[]): AnchorTable 
     groups: meansByKey(minima, (s) => s.siteGroup),
     surfaces,
     overall: pool.reduce((a, s) => a + s.eBindingEv, 0) / Math.max(pool.length, 1),
-    levelLine: fitLevelLine(minima, surfaces),
+    levelLine: surfaceLevelLine(minima, surfaces),
     surfaceSpread: spread(Object.values(surfaces)),
   };
 }
@@ -66,26 +68,15 @@ function spread(values: readonly number[]): number {
   return Math.sqrt(values.reduce((a, v) => a + (v - mean) ** 2, 0) / (values.length - 1));
 }
 
-/** Least-squares line of the surfaces' mean minimum against their acceptor level. */
-function fitLevelLine(
-  minima: readonly LabelledSample[],
-  surfaceMeans: Record<string, number>,
-): AnchorTable['levelLine'] {
-  const level = new Map<string, number>();
+/** The surfaces' mean minimum against their acceptor level (and dopant electrons): the site-relative model's line. */
+function surfaceLevelLine(minima: readonly LabelledSample[], surfaceMeans: Record<string, number>): LevelLine | undefined {
+  const points = new Map<string, LevelPoint>();
   for (const s of minima) {
     const v = s.descriptors?.[LEVEL_DESCRIPTOR];
-    if (v !== undefined && Number.isFinite(v)) level.set(s.surfaceId, v);
+    if (v !== undefined && Number.isFinite(v))
+      points.set(s.surfaceId, { level: v, electrons: s.siteFeatures?.[DOPANT_ELECTRONS_FEATURE], offset: surfaceMeans[s.surfaceId] });
   }
-  const points = [...level].map(([surface, x]) => [x, surfaceMeans[surface]] as const);
-  if (points.length < LEVEL_LINE_MIN_SURFACES) return undefined;
-  const mx = points.reduce((a, [x]) => a + x, 0) / points.length;
-  const my = points.reduce((a, [, y]) => a + y, 0) / points.length;
-  const sxx = points.reduce((a, [x]) => a + (x - mx) ** 2, 0);
-  if (sxx < 1e-12) return undefined;
-  const slope = points.reduce((a, [x, y]) => a + (x - mx) * (y - my), 0) / sxx;
-  const intercept = my - slope * mx;
-  const rss = points.reduce((a, [x, y]) => a + (y - intercept - slope * x) ** 2, 0);
-  return { intercept, slope, residualStd: Math.sqrt(rss / (points.length - 2)) };
+  return fitLevelLine([...points.values()]) ?? undefined;
 }
 
 /** Uncertainty (eV) of an anchor beyond the spread of sites within a surface. */
@@ -107,7 +98,10 @@ export function anchorOf(sample: Sample, table: AnchorTable): { anchorEv: number
   if (surface !== undefined) return { anchorEv: surface, source: 'surface' };
   const level = sample.descriptors?.[LEVEL_DESCRIPTOR];
   if (table.levelLine && level !== undefined && Number.isFinite(level))
-    return { anchorEv: table.levelLine.intercept + table.levelLine.slope * level, source: 'acceptor-level' };
+    return {
+      anchorEv: predictLevelLine(table.levelLine, level, sample.siteFeatures?.[DOPANT_ELECTRONS_FEATURE]).offsetEv,
+      source: 'acceptor-level',
+    };
   return { anchorEv: table.overall, source: 'overall' };
 }
 
