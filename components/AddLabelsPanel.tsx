@@ -2,7 +2,8 @@
 
 import { useRouter } from 'next/navigation';
 import { useCallback, useRef, useState } from 'react';
-import { filesFromDrop, filesFromInput, type PickedFile } from '@/lib/client/upload-groups';
+import { filesFromDrop, type PickedFile } from '@/lib/client/upload-groups';
+import { HiddenFilePickers } from './HiddenFilePickers';
 
 interface AddLabelsResult {
   labelsAdded: string[];
@@ -214,28 +215,12 @@ export function AddLabelsPanel({ surfaceId }: { surfaceId: string }) {
           </button>
         </div>
       </div>
-      <input
-        ref={fileInput}
-        type="file"
-        multiple
-        hidden
-        aria-label="Label files to add"
-        onChange={(e) => {
-          if (e.target.files) start(filesFromInput(e.target.files));
-          e.target.value = '';
-        }}
-      />
-      <input
-        ref={folderInput}
-        type="file"
-        multiple
-        hidden
-        aria-label="Label folder to add"
-        {...({ webkitdirectory: '' } as Record<string, string>)}
-        onChange={(e) => {
-          if (e.target.files) start(filesFromInput(e.target.files));
-          e.target.value = '';
-        }}
+      <HiddenFilePickers
+        fileRef={fileInput}
+        folderRef={folderInput}
+        filesLabel="Label files to add"
+        folderLabel="Label folder to add"
+        onFiles={start}
       />
       <div className="mt-2 space-y-1" role="status" aria-live="polite">
         {state.phase === 'sending' && (

@@ -4,11 +4,11 @@ import { useRouter } from 'next/navigation';
 import { useCallback, useRef, useState } from 'react';
 import {
   filesFromDrop,
-  filesFromInput,
   groupForUpload,
   type PickedFile,
   type UploadGroup,
 } from '@/lib/client/upload-groups';
+import { HiddenFilePickers } from './HiddenFilePickers';
 
 type GroupState =
   | { phase: 'waiting' }
@@ -211,28 +211,12 @@ export function UploadPanel({ datasetId }: { datasetId: string }) {
             {overallStatus(groups, states)}
           </p>
         )}
-        <input
-          ref={fileInput}
-          type="file"
-          multiple
-          hidden
-          aria-label="Files to upload"
-          onChange={(e) => {
-            if (e.target.files) start(filesFromInput(e.target.files));
-            e.target.value = '';
-          }}
-        />
-        <input
-          ref={folderInput}
-          type="file"
-          multiple
-          hidden
-          aria-label="Folder to upload"
-          {...({ webkitdirectory: '' } as Record<string, string>)}
-          onChange={(e) => {
-            if (e.target.files) start(filesFromInput(e.target.files));
-            e.target.value = '';
-          }}
+        <HiddenFilePickers
+          fileRef={fileInput}
+          folderRef={folderInput}
+          filesLabel="Files to upload"
+          folderLabel="Folder to upload"
+          onFiles={start}
         />
       </div>
 
