@@ -7,6 +7,7 @@
  * of an acceptor (V or Nb in MoS2, WS2, MoSe2: -1 electron) binds Li more strongly than the level alone says, and
  * pairing with the electron a donor already put in a localised d state (V in ZrS2: +1) binds it less. Ordinary least
  * squares; the predictive sigma is the textbook one (residual std, leverage of the new point, Student-t widening).
+ * The term needs at least 5 surfaces and two electron counts held by at least 2 surfaces each.
  */
 import { cholesky, choleskySolve, matrix } from './linalg';
 import { studentTWidening } from './metrics';
@@ -58,7 +59,11 @@ function electronFit(points: readonly LevelPoint[]): Omit<LevelLine, 'xMean' | '
   const n = points.length;
   if (n < MIN_ELECTRON_SURFACES || points.some((p) => p.electrons === undefined || !Number.isFinite(p.electrons)))
     return null;
-  if (new Set(points.map((p) => p.electrons)).size < 2) return null;
+  // Two counts, each on at least 2 surfaces: one surface alone at a count would set the term by itself (its residual
+  // from the plain line, whatever caused it), e.g. training on pristine hosts and a single donor.
+  const surfacesAt = new Map<number, number>();
+  for (const p of points) surfacesAt.set(p.electrons!, (surfacesAt.get(p.electrons!) ?? 0) + 1);
+  if ([...surfacesAt.values()].filter((k) => k >= 2).length < 2) return null;
   const rows = points.map((p) => [1, p.level, p.electrons!]);
   const xtx = matrix(3, 3);
   const xty = new Float64Array(3);

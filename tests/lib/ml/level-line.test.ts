@@ -2,7 +2,8 @@
  * The site-relative model's level line (lib/ml/level-line.ts) against least squares worked out here another way
  * (Cramer's rule on the 3x3 normal equations), and the textbook predictive sigma: s sqrt(1 + x0' (X'X)^-1 x0) widened
  * by t(0.95, n - 3) / z(0.95). With the electron term, an offset that depends on the dopants' electrons as well as the
- * level is recovered exactly; fewer than 5 surfaces, or one electron count for all, keep the plain line.
+ * level is recovered exactly; fewer than 5 surfaces, one electron count for all, or a count on one surface only keep
+ * the plain line.
  */
 import { describe, expect, it } from 'vitest';
 import { fitLevelLine, predictLevelLine, type LevelPoint } from '@/lib/ml/level-line';
@@ -64,13 +65,17 @@ describe('level line', () => {
     expect(Math.abs(predictLevelLine(plain, -5.96, 1).offsetEv - offset(-5.96, 1))).toBeGreaterThan(0.05);
   });
 
-  it('keeps the plain line with fewer than 5 surfaces or a single electron count, and needs 3 surfaces at 2 levels', () => {
+  it('keeps the plain line with fewer than 5 surfaces, one electron count, or one surface alone at a count; needs 3 surfaces at 2 levels', () => {
     const few = SURFACES.slice(0, 4).map(([level, electrons]) => ({ level, electrons, offset: level }));
     expect(fitLevelLine(few)!.electronSlope).toBeUndefined();
     const same = SURFACES.map(([level]) => ({ level, electrons: 0, offset: 0.9 * level }));
     const q = fitLevelLine(same)!;
     expect(q.electronSlope).toBeUndefined();
     expect(q.slope).toBeCloseTo(0.9, 12);
+    // One surface alone at a count (pristine hosts + one donor) would set the term by itself: plain line.
+    const oneDonor = SURFACES.filter(([, e]) => e !== -1).map(([level, electrons]) => ({ level, electrons, offset: level + 0.2 * electrons }));
+    expect(oneDonor.filter((p) => p.electrons === 1)).toHaveLength(1);
+    expect(fitLevelLine(oneDonor)!.electronSlope).toBeUndefined();
     expect(fitLevelLine(few.slice(0, 2))).toBeNull();
     expect(fitLevelLine([{ level: -5, offset: 1 }, { level: -5, offset: 2 }, { level: -5, offset: 3 }])).toBeNull();
   });
