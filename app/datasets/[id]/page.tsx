@@ -138,7 +138,9 @@ export default async function DatasetPage({ params }: { params: Promise<{ id: st
         <p className="mb-2 max-w-3xl text-sm text-slate-600">
           Li gives its electron to the host&apos;s lowest level with room for it (the conduction band of a pristine
           host; E_F where a doped slab has partly filled states, its holes or its extra electron), so doping moves E_b on the whole surface by eV while the potential around a site
-          barely changes. Anchored models use this line for a surface without labelled minima.
+          barely changes. For a surface without labelled minima the site-relative and anchored models use this line,
+          plus a term in the electrons the dopants add to the cell (a hole to fill binds Li more, an electron to pair with
+          less), once the training surfaces hold two dopant electron counts on two surfaces each.
         </p>
         <LevelTrend data={levels} />
       </section>
