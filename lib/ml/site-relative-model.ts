@@ -9,8 +9,8 @@
  * minima unlabelled teaches the same differences). a_s, the surface offset, is the mean of E_b - w . x over the
  * surface's labelled minima when it has any (training surfaces, or a new surface's few DFT labels); on a surface
  * without labels, a line of a_s against the host's acceptor level over the training surfaces (group 'host', at least
- * 3 surfaces with levels; from 5 on, plus the electrons the dopants add to the cell: ./level-line.ts), else the mean
- * offset of the training surfaces. Delta is a second ridge on the training
+ * 3 surfaces with levels; from 5 on, holding two dopant electron counts on >= 2 surfaces each, plus the electrons the
+ * dopants add to the cell: ./level-line.ts), else the mean offset of the training surfaces. Delta is a second ridge on the training
  * saddles whose two end minima are labelled (target: the saddle's excess over the mean of its ends), on the features
  * that vary between saddles of one surface, plus the kind columns. An end minimum is its training label when it has
  * one, else the model's own prediction for a sample of that symmetry group among those predicted together (predict a
